@@ -1,0 +1,65 @@
+"""Every exception orgscaffold raises on purpose, under one base class.
+
+The CLI maps :class:`UserError` subclasses to exit status 2 and
+:class:`VerificationError` to exit status 1; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: where it is and what is wrong."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        line = f" (line {self.line})" if self.line else ""
+        return f"{where}{self.message}{line}"
+
+
+class OrgscaffoldError(Exception):
+    """Base class of every error orgscaffold raises on purpose."""
+
+
+class UserError(OrgscaffoldError):
+    """Raised when the user's input or arguments are wrong (exit status 2)."""
+
+
+class QuestionnaireError(UserError):
+    """Raised when a questionnaire cannot be read or breaks a rule; carries every problem."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+class DestinationError(UserError):
+    """Raised when an output folder exists and is not empty and --force was not given."""
+
+
+class TemplateSourceError(UserError):
+    """Raised when the template source cannot be found or is not a usable git repository."""
+
+
+class RenderError(OrgscaffoldError):
+    """Raised when copier fails to render a template (a template bug, not a user error)."""
+
+
+class PublishError(OrgscaffoldError):
+    """Raised when verified output cannot be moved into place or committed."""
+
+
+class VerificationError(OrgscaffoldError):
+    """Raised when generated repositories fail verification (exit status 1); carries findings."""
+
+    def __init__(self, findings: list[object]) -> None:
+        self.findings = findings
+        super().__init__(f"verification failed with {len(findings)} finding(s)")

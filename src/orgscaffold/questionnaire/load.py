@@ -1,0 +1,126 @@
+"""Reading a questionnaire: YAML with line numbers, then the models, then the cross-item rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from orgscaffold.errors import Problem, QuestionnaireError
+from orgscaffold.questionnaire import rules
+from orgscaffold.questionnaire.models import Questionnaire
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that rejects duplicate keys and remembers the line of every node."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_index(node: yaml.Node | None, path: str = "", index: dict[str, int] | None = None) -> dict[str, int]:
+    """Map every field path ('a.b[2].c') in a composed YAML tree to its 1-based line."""
+    index = {} if index is None else index
+    if node is None:
+        return index
+    index.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = f"{path}.{key_node.value}" if path else str(key_node.value)
+            index[child] = key_node.start_mark.line + 1
+            _line_index(value_node, child, index)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _line_index(item, f"{path}[{position}]", index)
+    return index
+
+
+def format_loc(loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic error location into a field path such as ``dns.zones[0].records[3].values``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _line_for(path: str, lines: dict[str, int]) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field (check the spelling; unknown keys are errors)"
+    if error["type"] == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def validate_questionnaire(data: Any, *, source: str = "<questionnaire>", lines: dict[str, int] | None = None) -> Questionnaire:
+    """Validate already-parsed questionnaire data; raise QuestionnaireError with every problem."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise QuestionnaireError(source, [Problem("", "the questionnaire must be a YAML mapping", 1)])
+    try:
+        questionnaire = Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+            path = format_loc(loc)
+            problems.append(Problem(path, _message(error), _line_for(path, lines)))
+        raise QuestionnaireError(source, problems) from None
+    problems = [Problem(p.path, p.message, _line_for(p.path, lines)) for p in rules.check(questionnaire)]
+    if problems:
+        raise QuestionnaireError(source, problems)
+    return questionnaire
+
+
+def parse_questionnaire_text(text: str, *, source: str = "<questionnaire>") -> Questionnaire:
+    """Parse and validate questionnaire YAML text."""
+    try:
+        loader = _LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(filter(None, [exc.context, exc.problem]))
+        raise QuestionnaireError(source, [Problem("", f"invalid YAML: {reason}", line)]) from None
+    except yaml.YAMLError as exc:
+        raise QuestionnaireError(source, [Problem("", f"invalid YAML: {exc}")]) from None
+    return validate_questionnaire(data, source=source, lines=_line_index(node))
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    """Read and validate the questionnaire file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError(str(path), [Problem("", f"cannot read the file: {exc}")]) from None
+    return parse_questionnaire_text(text, source=str(path))

@@ -1,0 +1,552 @@
+"""Pydantic models of the client questionnaire (format version 1, see QUESTIONNAIRE.md).
+
+The models check shape and single-field rules; rules that relate several items (uniqueness,
+references, limits per target) live in :mod:`orgscaffold.questionnaire.rules`, which runs once the
+shape is valid. Reading YAML lives in :mod:`orgscaffold.questionnaire.load`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from orgscaffold.questionnaire.dns import Zone
+
+REGION_RE = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$"
+SLUG_RE = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
+ACCOUNT_KEY_RE = r"^[a-z][a-z0-9-]{0,30}$"
+ACCOUNT_ID_RE = r"^\d{12}$"
+EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+REPO_NAME_RE = r"^[A-Za-z0-9._-]{1,100}$"
+BUCKET_RE = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+
+Region = Annotated[str, Field(pattern=REGION_RE, description="AWS region code, e.g. eu-west-2.")]
+Email = Annotated[str, Field(pattern=EMAIL_RE, max_length=64, description="E-mail address.")]
+
+
+class Model(BaseModel):
+    """Base of every questionnaire model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# ---------------------------------------------------------------- client, github, tooling, state
+
+
+class Client(Model):
+    """Who the organisation belongs to."""
+
+    name: str = Field(min_length=1, max_length=256, description="Client name; free text, any Unicode.")
+    slug: str = Field(pattern=SLUG_RE, description="Prefix of every resource name.")
+    primary_region: Region = Field(
+        description="Home region of state, CloudTrail, AWS Config and Identity Center."
+    )
+    allowed_regions: list[Region] | None = Field(
+        default=None,
+        description="Regions the restrict-regions SCP allows (default: [primary_region]); "
+        "us-east-1 stays allowed for global services.",
+    )
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="Tags applied to every resource as provider default_tags."
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _check_tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key, value in tags.items():
+            if not 1 <= len(key) <= 128:
+                raise ValueError(f"tag key {key!r} must be 1 to 128 characters")
+            if key.lower().startswith("aws:"):
+                raise ValueError(f"tag key {key!r} uses the reserved prefix 'aws:'")
+            if len(value) > 256:
+                raise ValueError(f"the value of tag {key!r} is longer than 256 characters")
+        return tags
+
+    @field_validator("allowed_regions")
+    @classmethod
+    def _check_allowed_regions(cls, regions: list[str] | None) -> list[str] | None:
+        if regions is not None:
+            if not regions:
+                raise ValueError("must name at least one region (or be left out)")
+            _check_unique(regions, "region")
+        return regions
+
+    @property
+    def regions(self) -> list[str]:
+        """The allowed regions with the default applied."""
+        return list(self.allowed_regions or [self.primary_region])
+
+
+class Repositories(Model):
+    """Names of the generated repositories."""
+
+    bootstrap: str = Field(default="aws-bootstrap", pattern=REPO_NAME_RE, description="Bootstrap repository.")
+    identity: str = Field(
+        default="aws-identity-management", pattern=REPO_NAME_RE, description="Identity repository."
+    )
+    dns: str = Field(default="aws-dns-management", pattern=REPO_NAME_RE, description="DNS repository.")
+    website: str = Field(
+        default="aws-website",
+        pattern=REPO_NAME_RE,
+        description="Website repository (rendered only when website.apps is non-empty).",
+    )
+
+    @model_validator(mode="after")
+    def _check_distinct(self) -> Repositories:
+        names = [self.bootstrap.lower(), self.identity.lower(), self.dns.lower(), self.website.lower()]
+        if len(set(names)) != len(names):
+            raise ValueError("repository names must differ from each other")
+        return self
+
+
+class RepositoryIds(Model):
+    """Numeric GitHub ids of the repositories, for immutable OIDC subjects."""
+
+    bootstrap: int | None = Field(default=None, gt=0, description="Id of the bootstrap repository.")
+    identity: int | None = Field(default=None, gt=0, description="Id of the identity repository.")
+    dns: int | None = Field(default=None, gt=0, description="Id of the DNS repository.")
+    website: int | None = Field(default=None, gt=0, description="Id of the website repository.")
+
+
+class GitHub(Model):
+    """Where the generated repositories live and how their pipelines are gated."""
+
+    owner: str = Field(
+        pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$",
+        description="GitHub organisation or user that holds the repositories.",
+    )
+    owner_id: int | None = Field(
+        default=None, gt=0, description="Numeric owner id; with repository_ids enables immutable OIDC subjects."
+    )
+    repositories: Repositories = Field(default_factory=Repositories, description="Repository names.")
+    repository_ids: RepositoryIds = Field(
+        default_factory=RepositoryIds, description="Numeric repository ids by repository key."
+    )
+    default_branch: str = Field(
+        default="main", pattern=r"^[A-Za-z0-9._/-]{1,100}$", description="Branch whose pushes apply."
+    )
+    apply_environment: str = Field(
+        default="production",
+        pattern=r"^[A-Za-z0-9._-]{1,100}$",
+        description="GitHub environment that gates every apply job.",
+    )
+    codeowners: list[str] = Field(
+        default_factory=list,
+        description="Owners written to CODEOWNERS ('@user' or '@org/team'); empty = no CODEOWNERS rule.",
+    )
+
+    @field_validator("codeowners")
+    @classmethod
+    def _check_codeowners(cls, owners: list[str]) -> list[str]:
+        for owner in owners:
+            if not re.fullmatch(r"@[A-Za-z0-9-]+(/[A-Za-z0-9._-]+)?", owner):
+                raise ValueError(f"{owner!r} is not '@user' or '@org/team'")
+        return owners
+
+
+class Tooling(Model):
+    """Versions the generated repositories pin."""
+
+    opentofu_version: str = Field(
+        default="1.12.6", description="Exact OpenTofu version written to .opentofu-version (>= 1.10)."
+    )
+    aws_provider_constraint: str = Field(
+        default=">= 5.100, < 7.0",
+        pattern=r"^[0-9<>=!~., ]+$",
+        description="Version constraint of the hashicorp/aws provider.",
+    )
+
+    @field_validator("opentofu_version")
+    @classmethod
+    def _check_opentofu_version(cls, version: str) -> str:
+        match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+        if not match:
+            raise ValueError("must be an exact version such as 1.12.6")
+        if (int(match[1]), int(match[2])) < (1, 10):
+            raise ValueError("must be 1.10.0 or newer (S3-native locking needs 1.10)")
+        return version
+
+
+class State(Model):
+    """Where every repository keeps its OpenTofu state."""
+
+    bucket: str | None = Field(
+        default=None,
+        pattern=BUCKET_RE,
+        description="State bucket (default '<slug>-tofu-state-<management account id or \"mgmt\">').",
+    )
+    region: Region | None = Field(default=None, description="Region of the state bucket (default primary_region).")
+    locking: Literal["dynamodb", "lockfile", "both"] = Field(
+        default="dynamodb",
+        description="dynamodb = lock table; lockfile = S3-native use_lockfile; both = migration path.",
+    )
+    dynamodb_table: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]{3,255}$",
+        description="Lock table name (default '<slug>-tofu-locks').",
+    )
+    encryption: Literal["none", "kms"] = Field(
+        default="none", description="kms = OpenTofu client-side state encryption (in .tofu files)."
+    )
+
+
+# ----------------------------------------------------------------------------------- organization
+
+
+class ManagementAccount(Model):
+    """The account that owns the organisation."""
+
+    name: str = Field(min_length=1, max_length=50, description="Account name.")
+    email: Email
+    id: str | None = Field(
+        default=None, pattern=ACCOUNT_ID_RE, description="12-digit account id, once known (enables static ARNs)."
+    )
+
+
+class OrganizationalUnit(Model):
+    """One OU and its children."""
+
+    name: str = Field(
+        min_length=1, max_length=128, pattern=r"^[^/\n]+$", description="OU name (no '/', it separates paths)."
+    )
+    children: list[OrganizationalUnit] = Field(default_factory=list, description="Child OUs.")
+
+
+Purpose = Literal["dns", "website", "workload", "security", "log-archive", "sandbox"]
+
+
+class Account(Model):
+    """One member account."""
+
+    key: str = Field(pattern=ACCOUNT_KEY_RE, description="Stable id used everywhere else in the questionnaire.")
+    name: str = Field(min_length=1, max_length=50, description="Account name.")
+    email: Email
+    ou: str | None = Field(default=None, description="OU path with '/' (default: the root).")
+    purpose: Purpose = Field(default="workload", description="What the account is for.")
+    id: str | None = Field(
+        default=None, pattern=ACCOUNT_ID_RE, description="Existing 12-digit id: adopt (import) instead of create."
+    )
+    close_on_deletion: bool = Field(default=False, description="Close the account when it leaves the code.")
+    deployment_role: bool | None = Field(
+        default=None,
+        description="Create CI deployment roles in this account (default: true for dns and website accounts).",
+    )
+
+    @field_validator("key")
+    @classmethod
+    def _check_key(cls, key: str) -> str:
+        if key == "management":
+            raise ValueError("'management' is reserved for the management account")
+        return key
+
+    @property
+    def has_deployment_role(self) -> bool:
+        """Whether CI reaches this account through deployment roles."""
+        if self.deployment_role is not None:
+            return self.deployment_role
+        return self.purpose in ("dns", "website")
+
+
+class Organization(Model):
+    """The AWS Organization: management account, OU tree and member accounts."""
+
+    existing_id: str | None = Field(
+        default=None, pattern=r"^o-[a-z0-9]{10,32}$", description="Adopt an existing organisation (import block)."
+    )
+    management_account: ManagementAccount = Field(description="The management account.")
+    organizational_units: list[OrganizationalUnit] = Field(
+        default_factory=list, description="OU tree (default: accounts sit under the root)."
+    )
+    accounts: list[Account] = Field(default_factory=list, description="Member accounts.")
+
+
+# ------------------------------------------------------------------------------------- security
+
+PolicyDocument = dict[str, Any]
+
+Guardrail = Literal[
+    "deny-leave-organization",
+    "deny-root-user",
+    "restrict-regions",
+    "protect-security-services",
+    "deny-iam-user-access-keys",
+]
+
+
+class CloudTrail(Model):
+    """The organisation trail."""
+
+    enabled: bool = Field(default=True, description="Create the organisation trail.")
+    kms: bool = Field(default=True, description="Encrypt trail logs with a dedicated KMS key.")
+    log_retention_days: int = Field(
+        default=365, ge=0, le=36500, description="S3 lifecycle expiry of trail logs (0 = keep forever)."
+    )
+
+
+class Config(Model):
+    """AWS Config in the management account."""
+
+    enabled: bool = Field(default=True, description="Create the recorder and delivery channel.")
+    recording_frequency: Literal["CONTINUOUS", "DAILY"] = Field(
+        default="CONTINUOUS", description="How often configuration changes are recorded."
+    )
+    aggregator: bool = Field(default=True, description="Organisation-wide aggregator in the management account.")
+
+
+class PasswordPolicy(Model):
+    """IAM account password policy of the management account."""
+
+    minimum_length: int = Field(default=14, ge=8, le=128, description="Minimum password length.")
+    require_symbols: bool = Field(default=True, description="Require a symbol.")
+    require_numbers: bool = Field(default=True, description="Require a number.")
+    require_uppercase: bool = Field(default=True, description="Require an uppercase letter.")
+    require_lowercase: bool = Field(default=True, description="Require a lowercase letter.")
+    reuse_prevention: int = Field(default=24, ge=1, le=24, description="Previous passwords that cannot be reused.")
+    max_age_days: int = Field(default=90, ge=0, le=1095, description="Days before expiry (0 = never expire).")
+
+
+class CustomPolicy(Model):
+    """An extra Service Control Policy."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,128}$", description="Policy name.")
+    description: str = Field(default="", max_length=512, description="Policy description; free text.")
+    targets: list[str] = Field(min_length=1, description="'root', an OU path, or an account key.")
+    policy: PolicyDocument = Field(description="The policy document, as YAML.")
+
+    @field_validator("policy")
+    @classmethod
+    def _check_policy(cls, policy: PolicyDocument) -> PolicyDocument:
+        if "Statement" not in policy:
+            raise ValueError("a policy document needs a 'Statement'")
+        if policy.get("Version", "2012-10-17") != "2012-10-17":
+            raise ValueError("'Version' must be \"2012-10-17\"")
+        return policy
+
+
+ALL_GUARDRAILS: list[Guardrail] = [
+    "deny-leave-organization",
+    "deny-root-user",
+    "restrict-regions",
+    "protect-security-services",
+    "deny-iam-user-access-keys",
+]
+
+
+class Security(Model):
+    """Security services and guardrails."""
+
+    cloudtrail: CloudTrail = Field(default_factory=CloudTrail, description="Organisation trail.")
+    config: Config = Field(default_factory=Config, description="AWS Config.")
+    password_policy: PasswordPolicy = Field(default_factory=PasswordPolicy, description="Password policy.")
+    guardrails: list[Guardrail] = Field(
+        default_factory=lambda: list(ALL_GUARDRAILS),
+        description="Built-in SCPs, combined into one policy attached to the organisation root.",
+    )
+    custom_policies: list[CustomPolicy] = Field(default_factory=list, description="Extra SCPs.")
+
+    @field_validator("guardrails")
+    @classmethod
+    def _check_guardrails(cls, guardrails: list[str]) -> list[str]:
+        _check_unique(guardrails, "guardrail")
+        return guardrails
+
+
+# ------------------------------------------------------------------------------------- identity
+
+
+class Group(Model):
+    """An Identity Center group."""
+
+    name: str = Field(min_length=1, max_length=128, description="Group display name (unique).")
+    description: str = Field(default="", max_length=1024, description="Group description; free text.")
+
+
+class User(Model):
+    """An Identity Center user."""
+
+    user_name: str = Field(
+        min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+$", description="Unique user name."
+    )
+    given_name: str = Field(min_length=1, max_length=64, description="Given name; free text.")
+    family_name: str = Field(min_length=1, max_length=64, description="Family name; free text.")
+    display_name: str | None = Field(
+        default=None, max_length=256, description="Display name (default 'given_name family_name')."
+    )
+    email: Email
+    groups: list[str] = Field(default_factory=list, description="Group names the user belongs to.")
+
+
+class CustomerManagedPolicy(Model):
+    """A reference to a customer-managed IAM policy present in each target account."""
+
+    name: str = Field(pattern=r"^[\w+=,.@-]{1,128}$", description="Policy name.")
+    path: str = Field(default="/", pattern=r"^(/|/[\x21-\x7e]*/)$", description="Policy path.")
+
+
+class PermissionsBoundary(Model):
+    """Either an AWS-managed policy ARN or a customer-managed policy reference."""
+
+    managed_policy_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+$", description="Managed policy ARN."
+    )
+    customer_managed_policy: CustomerManagedPolicy | None = Field(
+        default=None, description="Customer-managed policy reference."
+    )
+
+    @model_validator(mode="after")
+    def _check_one(self) -> PermissionsBoundary:
+        if (self.managed_policy_arn is None) == (self.customer_managed_policy is None):
+            raise ValueError("give exactly one of managed_policy_arn and customer_managed_policy")
+        return self
+
+
+class PermissionSet(Model):
+    """An Identity Center permission set."""
+
+    name: str = Field(pattern=r"^[\w+=,.@-]{1,32}$", description="Unique name; renaming replaces it.")
+    description: str = Field(default="", max_length=700, description="Description; free text.")
+    session_duration: str = Field(default="PT1H", description="ISO-8601 duration, PT1H..PT12H.")
+    managed_policies: list[str] = Field(default_factory=list, description="AWS-managed policy ARNs.")
+    customer_managed_policies: list[CustomerManagedPolicy] = Field(
+        default_factory=list, description="Customer-managed policies by name and path."
+    )
+    inline_policy: PolicyDocument | None = Field(default=None, description="Inline policy document, as YAML.")
+    permissions_boundary: PermissionsBoundary | None = Field(default=None, description="Permissions boundary.")
+    relay_state: str | None = Field(
+        default=None, pattern=r"^https://\S+$", max_length=240, description="URL the console opens after sign-in."
+    )
+
+    @field_validator("session_duration")
+    @classmethod
+    def _check_session_duration(cls, value: str) -> str:
+        match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", value)
+        if not match or not (match[1] or match[2]):
+            raise ValueError("must be an ISO-8601 duration such as PT4H or PT1H30M")
+        minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+        if not 60 <= minutes <= 720:
+            raise ValueError("must be between PT1H and PT12H")
+        return value
+
+    @field_validator("managed_policies")
+    @classmethod
+    def _check_managed_policies(cls, arns: list[str]) -> list[str]:
+        for arn in arns:
+            if not re.fullmatch(r"arn:aws[a-z-]*:iam::aws:policy/\S+", arn):
+                raise ValueError(f"{arn!r} is not an AWS-managed policy ARN (arn:aws:iam::aws:policy/...)")
+        _check_unique(arns, "policy")
+        return arns
+
+
+class Assignment(Model):
+    """Who gets which permission set in which accounts."""
+
+    permission_set: str = Field(description="Permission set name.")
+    groups: list[str] = Field(default_factory=list, description="Group names.")
+    users: list[str] = Field(default_factory=list, description="User names.")
+    accounts: list[str] = Field(
+        min_length=1,
+        description="Account keys; 'management' is the management account; '*' = every member account.",
+    )
+
+    @model_validator(mode="after")
+    def _check_principals(self) -> Assignment:
+        if not self.groups and not self.users:
+            raise ValueError("name at least one group or user")
+        return self
+
+
+class Identity(Model):
+    """IAM Identity Center: directory, permission sets and assignments."""
+
+    source: Literal["identity-center", "external"] = Field(
+        default="identity-center",
+        description="identity-center = users and groups created here; external = groups come from an IdP.",
+    )
+    groups: list[Group] = Field(default_factory=list, description="Groups.")
+    users: list[User] = Field(default_factory=list, description="Users (must be empty when source is external).")
+    permission_sets: list[PermissionSet] = Field(default_factory=list, description="Permission sets.")
+    assignments: list[Assignment] = Field(default_factory=list, description="Account assignments.")
+
+
+# ------------------------------------------------------------------------------------ dns, website
+
+
+class Dns(Model):
+    """Route 53 hosted zones."""
+
+    zones: list[Zone] = Field(default_factory=list, description="Hosted zones and their records.")
+
+
+class App(Model):
+    """An AWS Amplify app."""
+
+    name: str = Field(pattern=r"^[a-z0-9-]{1,40}$", description="App name.")
+    account: str | None = Field(
+        default=None, description="Account key (default: the account with purpose website)."
+    )
+    repository: str = Field(
+        pattern=r"^https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+$",
+        description="GitHub repository URL of the site's source.",
+    )
+    branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]{1,255}$", description="Production branch.")
+    platform: Literal["WEB", "WEB_COMPUTE"] = Field(default="WEB", description="Static (WEB) or SSR (WEB_COMPUTE).")
+    domain: str = Field(max_length=64, description="A zone in dns.zones or a name inside one.")
+    subdomains: list[str] = Field(
+        default_factory=lambda: [""], description="Subdomain prefixes; '' = the domain itself."
+    )
+
+    @field_validator("domain")
+    @classmethod
+    def _check_domain(cls, domain: str) -> str:
+        from orgscaffold.questionnaire.dns import to_ascii_domain
+
+        return to_ascii_domain(domain)
+
+    @field_validator("subdomains")
+    @classmethod
+    def _check_subdomains(cls, subdomains: list[str]) -> list[str]:
+        for sub in subdomains:
+            if sub and not re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", sub):
+                raise ValueError(f"{sub!r} is not a single lowercase DNS label")
+        _check_unique(subdomains, "subdomain")
+        if not subdomains:
+            raise ValueError("name at least one subdomain ('' = the domain itself)")
+        return subdomains
+
+
+class Website(Model):
+    """Websites hosted on AWS Amplify."""
+
+    apps: list[App] = Field(default_factory=list, description="Amplify apps; empty = no website repository.")
+
+
+# ------------------------------------------------------------------------------------------- root
+
+
+class Questionnaire(Model):
+    """The client questionnaire: everything the generated repositories are derived from.
+
+    Build it with :func:`orgscaffold.questionnaire.validate_questionnaire`, which also runs the
+    cross-item rules; ``model_validate`` alone checks only the shape.
+    """
+
+    schema_version: Literal[1] = Field(description="Questionnaire format version; only 1 exists.")
+    client: Client = Field(description="The client.")
+    github: GitHub = Field(description="GitHub settings.")
+    tooling: Tooling = Field(default_factory=Tooling, description="Pinned tool versions.")
+    state: State = Field(default_factory=State, description="OpenTofu state storage.")
+    organization: Organization = Field(description="The AWS Organization.")
+    security: Security = Field(default_factory=Security, description="Security services and guardrails.")
+    identity: Identity = Field(default_factory=Identity, description="IAM Identity Center.")
+    dns: Dns = Field(default_factory=Dns, description="Route 53.")
+    website: Website = Field(default_factory=Website, description="AWS Amplify websites.")
+
+
+def _check_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is listed twice")
+        seen.add(value)

@@ -1,0 +1,251 @@
+"""Rules that relate several questionnaire items: uniqueness, references, limits per target.
+
+They run once the shape is valid and report every problem, each with its field path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from orgscaffold.errors import Problem
+from orgscaffold.questionnaire.dns import record_fqdn
+from orgscaffold.questionnaire.guardrails import (
+    SCP_MAX_CHARS,
+    SCP_MAX_PER_TARGET,
+    guardrail_document,
+    minified_size,
+)
+from orgscaffold.questionnaire.models import OrganizationalUnit, Questionnaire
+
+MAX_OU_DEPTH = 5
+
+
+def ou_paths(units: list[OrganizationalUnit], parent: str = "") -> Iterator[tuple[str, OrganizationalUnit]]:
+    """Yield every OU with its '/'-separated path, parents before children."""
+    for unit in units:
+        path = f"{parent}/{unit.name}" if parent else unit.name
+        yield path, unit
+        yield from ou_paths(unit.children, path)
+
+
+def check(q: Questionnaire) -> list[Problem]:
+    """Return every cross-item rule the questionnaire breaks (empty when it is valid)."""
+    problems: list[Problem] = []
+    for rule in (_accounts, _ous, _identity, _dns, _website, _policies):
+        problems.extend(rule(q))
+    return problems
+
+
+def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in seen:
+            yield Problem(path.format(index), f"{what} {value!r} is already used at index {seen[value]}")
+        else:
+            seen[value] = index
+
+
+def _purpose_account(q: Questionnaire, purpose: str) -> tuple[str | None, str | None]:
+    """The key of the only account with ``purpose``, or an explanation of why there is none."""
+    keys = [a.key for a in q.organization.accounts if a.purpose == purpose]
+    if len(keys) == 1:
+        return keys[0], None
+    if not keys:
+        return None, f"no account has purpose {purpose!r}; name the account here"
+    return None, f"{len(keys)} accounts have purpose {purpose!r} ({', '.join(keys)}); name the account here"
+
+
+def _accounts(q: Questionnaire) -> Iterator[Problem]:
+    accounts = q.organization.accounts
+    yield from _duplicates([a.key for a in accounts], "organization.accounts[{}].key", "account key")
+    emails = [q.organization.management_account.email.lower()] + [a.email.lower() for a in accounts]
+    for index, account in enumerate(accounts):
+        if account.email.lower() in emails[: index + 1]:
+            yield Problem(
+                f"organization.accounts[{index}].email",
+                f"e-mail {account.email!r} is already used by another account (compared case-insensitively)",
+            )
+    ids = [a.id for a in accounts if a.id] + ([q.organization.management_account.id] if q.organization.management_account.id else [])
+    for account_id, count in Counter(ids).items():
+        if count > 1:
+            yield Problem("organization.accounts", f"account id {account_id} is given to {count} accounts")
+    paths = {path for path, _ in ou_paths(q.organization.organizational_units)}
+    for index, account in enumerate(accounts):
+        if account.ou is not None and account.ou not in paths:
+            yield Problem(f"organization.accounts[{index}].ou", f"OU path {account.ou!r} is not in organizational_units")
+
+
+def _ous(q: Questionnaire) -> Iterator[Problem]:
+    def walk(units: list[OrganizationalUnit], path: str, depth: int) -> Iterator[Problem]:
+        yield from _duplicates([u.name for u in units], path + "[{}].name", "OU name")
+        for index, unit in enumerate(units):
+            here = f"{path}[{index}]"
+            if depth > MAX_OU_DEPTH:
+                yield Problem(here, f"OUs nest at most {MAX_OU_DEPTH} levels deep (AWS limit)")
+            else:
+                yield from walk(unit.children, here + ".children", depth + 1)
+
+    yield from walk(q.organization.organizational_units, "organization.organizational_units", 1)
+
+
+def _account_ref_ok(q: Questionnaire, key: str) -> bool:
+    return key in {a.key for a in q.organization.accounts}
+
+
+def _identity(q: Questionnaire) -> Iterator[Problem]:
+    ident = q.identity
+    groups = [g.name for g in ident.groups]
+    users = [u.user_name for u in ident.users]
+    sets = [p.name for p in ident.permission_sets]
+    yield from _duplicates(groups, "identity.groups[{}].name", "group name")
+    yield from _duplicates(users, "identity.users[{}].user_name", "user name")
+    yield from _duplicates(sets, "identity.permission_sets[{}].name", "permission set name")
+    yield from _duplicates([u.email.lower() for u in ident.users], "identity.users[{}].email", "e-mail")
+    if ident.source == "external" and ident.users:
+        yield Problem("identity.users", "must be empty when identity.source is 'external' (users come from the IdP)")
+    for index, user in enumerate(ident.users):
+        for g_index, group in enumerate(user.groups):
+            if group not in groups:
+                yield Problem(f"identity.users[{index}].groups[{g_index}]", f"group {group!r} is not in identity.groups")
+    for index, assignment in enumerate(ident.assignments):
+        here = f"identity.assignments[{index}]"
+        if assignment.permission_set not in sets:
+            yield Problem(f"{here}.permission_set", f"permission set {assignment.permission_set!r} is not in identity.permission_sets")
+        for g_index, group in enumerate(assignment.groups):
+            if group not in groups:
+                yield Problem(f"{here}.groups[{g_index}]", f"group {group!r} is not in identity.groups")
+        for u_index, user in enumerate(assignment.users):
+            if user not in users:
+                yield Problem(f"{here}.users[{u_index}]", f"user {user!r} is not in identity.users")
+        for a_index, key in enumerate(assignment.accounts):
+            if key not in ("*", "management") and not _account_ref_ok(q, key):
+                yield Problem(f"{here}.accounts[{a_index}]", f"account {key!r} is not 'management', '*' or an account key")
+
+
+def _dns(q: Questionnaire) -> Iterator[Problem]:
+    yield from _duplicates([z.domain for z in q.dns.zones], "dns.zones[{}].domain", "zone")
+    for z_index, zone in enumerate(q.dns.zones):
+        here = f"dns.zones[{z_index}]"
+        if zone.account is None:
+            _, why = _purpose_account(q, "dns")
+            if why:
+                yield Problem(f"{here}.account", why)
+        elif not _account_ref_ok(q, zone.account):
+            yield Problem(f"{here}.account", f"account {zone.account!r} is not an account key")
+        names: dict[str, list[tuple[int, str]]] = {}
+        for r_index, record in enumerate(zone.records):
+            try:
+                fqdn = record_fqdn(record.name, zone.domain)
+            except ValueError as exc:
+                yield Problem(f"{here}.records[{r_index}].name", str(exc))
+                continue
+            for other_index, other_type in names.get(fqdn, []):
+                if other_type == record.type:
+                    yield Problem(
+                        f"{here}.records[{r_index}]",
+                        f"{record.type} {fqdn} is already defined at records[{other_index}]; "
+                        "put all values of one record set in one entry",
+                    )
+                elif "CNAME" in (record.type, other_type):
+                    yield Problem(
+                        f"{here}.records[{r_index}]",
+                        f"{fqdn} has a CNAME, so it can have no other record (records[{other_index}] is {other_type})",
+                    )
+            names.setdefault(fqdn, []).append((r_index, record.type))
+            if fqdn == zone.domain and record.type in ("CNAME", "NS"):
+                yield Problem(f"{here}.records[{r_index}].type", f"a {record.type} record is not allowed at the zone apex")
+        yield from _duplicates([d.subdomain for d in zone.delegations], here + ".delegations[{}].subdomain", "subdomain")
+        for d_index, delegation in enumerate(zone.delegations):
+            child = f"{delegation.subdomain}.{zone.domain}"
+            if not _account_ref_ok(q, delegation.account):
+                yield Problem(f"{here}.delegations[{d_index}].account", f"account {delegation.account!r} is not an account key")
+            if child in names:
+                yield Problem(
+                    f"{here}.delegations[{d_index}].subdomain",
+                    f"{child} is delegated, so records[{names[child][0][0]}] cannot also be defined here",
+                )
+
+
+def zone_for(q: Questionnaire, domain: str) -> tuple[int, str] | None:
+    """The index and domain of the longest zone that contains ``domain``, or None."""
+    best: tuple[int, str] | None = None
+    for index, zone in enumerate(q.dns.zones):
+        if (domain == zone.domain or domain.endswith("." + zone.domain)) and (
+            best is None or len(zone.domain) > len(best[1])
+        ):
+            best = (index, zone.domain)
+    return best
+
+
+def _website(q: Questionnaire) -> Iterator[Problem]:
+    yield from _duplicates([a.name for a in q.website.apps], "website.apps[{}].name", "app name")
+    for index, app in enumerate(q.website.apps):
+        here = f"website.apps[{index}]"
+        if app.account is None:
+            _, why = _purpose_account(q, "website")
+            if why:
+                yield Problem(f"{here}.account", why)
+        elif not _account_ref_ok(q, app.account):
+            yield Problem(f"{here}.account", f"account {app.account!r} is not an account key")
+        found = zone_for(q, app.domain)
+        if found is None:
+            yield Problem(f"{here}.domain", f"{app.domain} is not a zone in dns.zones nor a name inside one")
+            continue
+        zone = q.dns.zones[found[0]]
+        caa = [v for r in zone.records if r.type == "CAA" and record_fqdn(r.name, zone.domain) == zone.domain
+               for v in (r.values or [])]
+        issuers = [v for v in caa if " issue " in v]
+        if issuers and not any('"amazon.com"' in v or '"amazontrust.com"' in v for v in issuers):
+            yield Problem(
+                f"{here}.domain",
+                f"the CAA records of {zone.domain} do not allow Amazon; add '0 issue \"amazon.com\"' "
+                "or Amplify cannot issue the certificate",
+            )
+        hosts = {f"{s}.{app.domain}" if s else app.domain for s in app.subdomains}
+        for r_index, record in enumerate(zone.records):
+            if record_fqdn(record.name, zone.domain) in hosts:
+                yield Problem(
+                    f"{here}.subdomains",
+                    f"{record_fqdn(record.name, zone.domain)} is served by the app, so "
+                    f"dns.zones[{found[0]}].records[{r_index}] ({record.type}) would clash with its routing record",
+                )
+
+
+def _policies(q: Questionnaire) -> Iterator[Problem]:
+    sec = q.security
+    yield from _duplicates([p.name for p in sec.custom_policies], "security.custom_policies[{}].name", "policy name")
+    ou_set = {path for path, _ in ou_paths(q.organization.organizational_units)}
+    attached: Counter[str] = Counter()
+    guardrails = guardrail_document(list(sec.guardrails), slug=q.client.slug, regions=q.client.regions)
+    if guardrails is not None:
+        size = minified_size(guardrails)
+        if size > SCP_MAX_CHARS:
+            yield Problem("security.guardrails", f"the combined guardrail SCP is {size} characters minified; the limit is {SCP_MAX_CHARS}")
+        attached["root"] += 1
+    for index, policy in enumerate(sec.custom_policies):
+        here = f"security.custom_policies[{index}]"
+        size = minified_size(policy.policy)
+        if size > SCP_MAX_CHARS:
+            yield Problem(f"{here}.policy", f"is {size} characters minified; an SCP may have at most {SCP_MAX_CHARS}")
+        for t_index, target in enumerate(policy.targets):
+            if target == "root":
+                attached["root"] += 1
+            elif target in ou_set and _account_ref_ok(q, target):
+                yield Problem(f"{here}.targets[{t_index}]", f"{target!r} is both an OU path and an account key; rename one")
+            elif target in ou_set:
+                attached[f"OU {target}"] += 1
+            elif _account_ref_ok(q, target):
+                attached[f"account {target}"] += 1
+            else:
+                yield Problem(f"{here}.targets[{t_index}]", f"{target!r} is not 'root', an OU path or an account key")
+        if len(set(policy.targets)) != len(policy.targets):
+            yield Problem(f"{here}.targets", "a target is listed twice")
+    for target, count in attached.items():
+        if count + 1 > SCP_MAX_PER_TARGET:
+            yield Problem(
+                "security.custom_policies",
+                f"{target} would have {count + 1} SCPs (counting FullAWSAccess"
+                f"{' and the guardrail policy' if target == 'root' and guardrails else ''}); "
+                f"AWS allows at most {SCP_MAX_PER_TARGET}",
+            )
