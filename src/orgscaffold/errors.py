@@ -7,6 +7,7 @@ The CLI maps :class:`UserError` subclasses to exit status 2 and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,6 @@ class PublishError(OrgscaffoldError):
 class VerificationError(OrgscaffoldError):
     """Raised when generated repositories fail verification (exit status 1); carries findings."""
 
-    def __init__(self, findings: list[object]) -> None:
-        self.findings = findings
-        super().__init__(f"verification failed with {len(findings)} finding(s)")
+    def __init__(self, report: Any) -> None:
+        self.report = report
+        super().__init__(f"verification failed with {len(report.errors)} error(s)")

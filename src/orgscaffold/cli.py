@@ -1,0 +1,232 @@
+"""Command-line interface: parses options, calls the stage functions, prints, maps errors to exit codes.
+
+Exit status: 0 success, 1 verification failure, 2 bad input (questionnaire or arguments).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from orgscaffold import __version__
+from orgscaffold.errors import OrgscaffoldError, QuestionnaireError, UserError, VerificationError
+from orgscaffold.verify import Report
+
+app = typer.Typer(
+    name="orgscaffold",
+    help="Turn one client questionnaire into the verified OpenTofu repositories of a small, secure AWS Organization.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_VERIFY = 1
+EXIT_INPUT = 2
+
+
+class Format(str, Enum):
+    """Output formats of reports."""
+
+    text = "text"
+    json = "json"
+
+
+def _err(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+
+
+def _progress(message: str) -> None:
+    typer.secho(f"… {message}", fg=typer.colors.BRIGHT_BLACK, err=True)
+
+
+def _fail(exc: OrgscaffoldError) -> NoReturn:
+    if isinstance(exc, QuestionnaireError):
+        _err(f"{exc.source}: {len(exc.problems)} problem(s):")
+        for problem in exc.problems:
+            _err(f"  {problem}")
+        raise typer.Exit(EXIT_INPUT)
+    if isinstance(exc, UserError):
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_INPUT)
+    if isinstance(exc, VerificationError):
+        _print_report(exc.report, Format.text, err=True)
+        raise typer.Exit(EXIT_VERIFY)
+    _err(f"error: {exc}")
+    raise typer.Exit(EXIT_VERIFY)
+
+
+def _print_report(report: Report, fmt: Format, *, err: bool = False) -> None:
+    if fmt is Format.json:
+        payload = {
+            "ok": report.ok,
+            "findings": [f.as_dict() for f in report.findings],
+            "checks_run": report.checks_run,
+            "skipped": report.skipped,
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    by_repo: dict[str, list[str]] = {}
+    for finding in report.findings:
+        where = finding.location()
+        prefix = f"{where}: " if where else ""
+        by_repo.setdefault(finding.repository or "(all)", []).append(
+            f"  {finding.severity}: {prefix}{finding.message} [{finding.check}]"
+        )
+    for repo, lines in by_repo.items():
+        typer.secho(repo, bold=True, err=err)
+        for line in lines:
+            typer.secho(line, fg=typer.colors.RED if "error:" in line[:9] else typer.colors.YELLOW, err=err)
+    counts = ", ".join(f"{n} {check}" for check, n in sorted(report.checks_run.items()))
+    warnings = len(report.findings) - len(report.errors)
+    typer.secho(
+        f"{'FAILED' if not report.ok else 'OK'}: {len(report.errors)} error(s), {warnings} warning(s); checks run: {counts}",
+        fg=typer.colors.GREEN if report.ok else typer.colors.RED,
+        err=err,
+    )
+    for skipped in report.skipped:
+        typer.secho(f"skipped: {skipped}", fg=typer.colors.YELLOW, err=err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"orgscaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool],  # noqa: UP045 - typer needs Optional here on Python 3.11
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Turn one client questionnaire into the verified OpenTofu repositories of a small, secure AWS Organization."""
+
+
+CliOption = Annotated[
+    Optional[bool],  # noqa: UP045
+    typer.Option("--cli/--no-cli", help="Run the tofu/terraform tier (default: when a binary and provider mirror exist)."),
+]
+
+
+@app.command()
+def new(
+    questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the repositories into.")],
+    only: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Comma-separated subset to render: bootstrap,identity,dns,website."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace repositories in a non-empty output folder (old ones are backed up).")
+    ] = False,
+    template: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Template source: a git repository path or URL (default: this installation's templates)."),
+    ] = None,
+    vcs_ref: Annotated[Optional[str], typer.Option(help="Template git ref (tag, branch, commit).")] = None,  # noqa: UP045
+    cli: CliOption = None,
+) -> None:
+    """Render, verify and commit the repositories of a questionnaire (nothing is written unless all succeed)."""
+    from orgscaffold.pipeline import new as run_new
+
+    try:
+        result = run_new(
+            questionnaire,
+            output,
+            only=only.split(",") if only else None,
+            force=force,
+            template=template,
+            vcs_ref=vcs_ref,
+            cli=cli,
+            progress=_progress,
+        )
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    _print_report(result.report, Format.text, err=True)
+    for name, path in result.published.repositories.items():
+        typer.echo(f"{name}: {path}")
+    for backup in result.published.backups:
+        typer.secho(f"previous {backup.name} kept in {backup}", fg=typer.colors.YELLOW, err=True)
+
+
+@app.command()
+def check(questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)]) -> None:
+    """Validate a questionnaire only; report every problem with its field path."""
+    from orgscaffold.plan import plan
+    from orgscaffold.questionnaire import load_questionnaire
+
+    try:
+        q = load_questionnaire(questionnaire)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    names = ", ".join(p.name for p in plan(q))
+    typer.echo(f"{questionnaire}: valid; repositories: {names}")
+
+
+@app.command()
+def validate(
+    directory: Annotated[Path, typer.Argument(help="A generated repository, or a folder of them.", file_okay=False)],
+    cli: CliOption = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,  # noqa: A002
+) -> None:
+    """Verify existing repositories (also after hand edits): parse-back, data drift, and the CLI tier."""
+    from orgscaffold.verify import find_repositories, verify
+
+    if not directory.is_dir():
+        _err(f"error: {directory} is not a folder")
+        raise typer.Exit(EXIT_INPUT)
+    repositories = find_repositories(directory)
+    if not repositories:
+        _err(f"error: no generated repository (a folder with .copier-answers.yml) in {directory}")
+        raise typer.Exit(EXIT_INPUT)
+    report = verify(repositories, cli=cli, progress=_progress if format is Format.text else None)
+    _print_report(report, format)
+    if not report.ok:
+        raise typer.Exit(EXIT_VERIFY)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the questionnaire (for editor completion and checks)."""
+    from orgscaffold.questionnaire.starter import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def init(
+    file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Where to write the starter questionnaire (default: print it).", dir_okay=False),
+    ] = None,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask the essential questions.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter questionnaire, or build one by answering questions."""
+    from orgscaffold.questionnaire.starter import interactive_answers, starter_questionnaire
+
+    if file is not None and file.exists() and not force:
+        _err(f"error: {file} exists; pass --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    if interactive:
+        if not sys.stdin.isatty() and file is None:
+            _err("error: --interactive needs a terminal, or a FILE to write to")
+            raise typer.Exit(EXIT_INPUT)
+
+        def ask(prompt: str, default: str | None) -> str:
+            return str(typer.prompt(prompt, default=default if default is not None else "", show_default=bool(default)))
+
+        text = interactive_answers(ask)
+    else:
+        text = starter_questionnaire()
+    if file is None:
+        typer.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {file}; next: orgscaffold check {file}")

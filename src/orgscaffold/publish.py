@@ -1,0 +1,96 @@
+"""Publish stage: commit each verified repository and move it into place atomically.
+
+Each staged repository gets ``git init`` and a first commit while still in staging (so a failing
+git leaves the destination untouched), then is renamed into the output folder. With ``force``, a
+repository folder that already exists is first moved to ``<output>/.orgscaffold-backup/<time>/``:
+nothing the user wrote is deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orgscaffold.errors import DestinationError, PublishError
+
+BACKUP_DIR = ".orgscaffold-backup"
+_FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "orgscaffold", "GIT_AUTHOR_EMAIL": "orgscaffold@localhost"}
+
+
+@dataclass
+class Published:
+    """What publishing did: the repositories written and where replaced folders were kept."""
+
+    repositories: dict[str, Path] = field(default_factory=dict)
+    backups: list[Path] = field(default_factory=list)
+
+
+def check_destination(output: Path, names: list[str], *, force: bool) -> None:
+    """Refuse a non-empty output folder unless ``force``; never accept a file in the way."""
+    if output.exists() and not output.is_dir():
+        raise DestinationError(f"{output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise DestinationError(f"{output} is not empty; choose another folder or pass --force to replace its repositories")
+    for name in names:
+        target = output / name
+        if target.exists() and not target.is_dir():
+            raise DestinationError(f"{target} exists and is not a folder")
+
+
+def _git(args: list[str], cwd: Path) -> None:
+    env = dict(os.environ)
+    for key, value in _FALLBACK_IDENTITY.items():
+        env.setdefault(key, value)
+    env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
+    env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
+    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PublishError(f"git {' '.join(args)} failed in {cwd}: {result.stderr.strip()}")
+
+
+def commit_repository(path: Path, *, branch: str, message: str) -> None:
+    """Make ``path`` a git repository with everything committed on ``branch``."""
+    _git(["init", "--quiet", f"--initial-branch={branch}"], path)
+    _git(["add", "--all"], path)
+    _git(["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", message], path)
+
+
+def publish(
+    staged: Mapping[str, Path],
+    output: Path,
+    *,
+    branch: str,
+    message: str,
+    force: bool = False,
+) -> Published:
+    """Commit each staged repository (name -> folder) and move it to ``output/<name>``."""
+    check_destination(output, list(staged), force=force)
+    for path in staged.values():
+        commit_repository(path, branch=branch, message=message)
+    output.mkdir(parents=True, exist_ok=True)
+    result = Published()
+    backup_root = output / BACKUP_DIR / time.strftime("%Y%m%d-%H%M%S")
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for name, path in staged.items():
+            target = output / name
+            if target.exists():
+                backup_root.mkdir(parents=True, exist_ok=True)
+                backup = backup_root / name
+                target.rename(backup)
+                moved.append((backup, target))
+                result.backups.append(backup)
+            path.rename(target)
+            result.repositories[name] = target
+    except OSError as exc:
+        for name, target in result.repositories.items():
+            target.rename(staged[name])
+        for backup, target in moved:
+            if not target.exists():
+                backup.rename(target)
+        raise PublishError(f"could not move the repositories into {output}: {exc}") from exc
+    return result

@@ -1,0 +1,83 @@
+"""Tier 1: every generated file parses (HCL, JSON, YAML), reported per file with a line number.
+
+This package is the only place that imports the HCL parser.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import lark
+import yaml
+
+from orgscaffold.verify.findings import Finding, Report
+
+HCL_SUFFIXES = (".tf", ".tofu", ".tfvars", ".hcl")
+SKIP_DIRS = {".git", ".terraform"}
+
+
+def repository_files(root: Path) -> Iterator[Path]:
+    """Every file of a repository, sorted, without git internals and provider caches."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not SKIP_DIRS.intersection(path.relative_to(root).parts):
+            yield path
+
+
+def parse_hcl(text: str) -> dict[str, Any]:
+    """Parse HCL text into python-hcl2's dictionary form; raises ValueError with a line number."""
+    try:
+        return dict(hcl2.loads(text))
+    except lark.exceptions.UnexpectedInput as exc:
+        raise _LineError(str(exc).strip().splitlines()[0], exc.line) from None
+    except lark.exceptions.LarkError as exc:
+        raise _LineError(str(exc).strip().splitlines()[0], None) from None
+
+
+class _LineError(ValueError):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _parse(path: Path, text: str) -> Any:
+    name = path.name
+    if name.endswith(".tftest.hcl") or name.endswith(HCL_SUFFIXES):
+        return parse_hcl(text)
+    if name.endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _LineError(exc.msg, exc.lineno) from None
+    if name.endswith((".yml", ".yaml")):
+        try:
+            return yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise _LineError(str(exc.problem or exc), mark.line + 1 if mark else None) from None
+    return None
+
+
+def parse_repository(name: str, root: Path) -> tuple[Report, dict[str, Any]]:
+    """Parse every HCL, JSON and YAML file of one repository.
+
+    Returns the report and the parsed documents by relative path, for later checks.
+    """
+    report = Report()
+    parsed: dict[str, Any] = {}
+    for path in repository_files(root):
+        relative = path.relative_to(root).as_posix()
+        if not relative.endswith((*HCL_SUFFIXES, ".json", ".yml", ".yaml")):
+            continue
+        report.count("parse")
+        try:
+            text = path.read_text(encoding="utf-8")
+            parsed[relative] = _parse(path, text)
+        except UnicodeDecodeError:
+            report.findings.append(Finding("parse", name, "is not UTF-8 text", relative))
+        except _LineError as exc:
+            report.findings.append(Finding("parse", name, f"does not parse: {exc}", relative, exc.line))
+    return report, parsed
