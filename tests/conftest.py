@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from orgscaffold.verify import Report
+from orgscaffold.verify.cli import Toolchain, check_repositories, find_toolchain
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
@@ -55,3 +58,40 @@ def golden(request: pytest.FixtureRequest) -> Callable[[Path, str], None]:
         assert actual == expected, f"output differs from {path}; if intended, run pytest --update-goldens"
 
     return check
+
+
+# Counts of real CLI checks (init/validate/fmt/test) that ran in this session, printed at the end
+# so a green run shows whether the CLI tier actually ran or was skipped.
+CLI_CHECKS: dict[str, int] = {}
+CLI_SKIPS: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def toolchain() -> Toolchain:
+    """The tofu/terraform binary and provider mirror; skips (with the reason) when absent."""
+    found, why = find_toolchain()
+    if found is None:
+        CLI_SKIPS.append(why)
+        pytest.skip(f"CLI tier unavailable: {why}")
+    return found
+
+
+@pytest.fixture
+def cli_tier(toolchain: Toolchain) -> Callable[[dict[str, Path]], Report]:
+    """Run init, validate, fmt -check and test on repositories (name -> folder); count the checks."""
+
+    def run(repositories: dict[str, Path]) -> Report:
+        report = check_repositories(repositories, toolchain)
+        for check, amount in report.checks_run.items():
+            CLI_CHECKS[check] = CLI_CHECKS.get(check, 0) + amount
+        return report
+
+    return run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    total = sum(CLI_CHECKS.values())
+    detail = ", ".join(f"{n} {check}" for check, n in sorted(CLI_CHECKS.items())) or "none"
+    terminalreporter.write_line(f"CLI tier checks run: {total} ({detail})")
+    if CLI_SKIPS:
+        terminalreporter.write_line(f"CLI tier skipped: {CLI_SKIPS[0]}")

@@ -1,0 +1,65 @@
+"""End to end on the shipped examples: render through the pipeline, then let the real CLI judge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from orgscaffold.pipeline import new
+from orgscaffold.questionnaire import load_questionnaire
+from orgscaffold.verify import Report, find_repositories, verify
+from tests.conftest import EXAMPLES
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module", params=EXAMPLE_FILES, ids=lambda p: p.stem)
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp(request.param.stem) / "out"
+    result = new(request.param, out, cli=False)
+    assert result.report.ok
+    return result.published.repositories
+
+
+def test_examples_exist_and_are_valid() -> None:
+    assert {p.name for p in EXAMPLE_FILES} >= {"seed.yaml", "acme-full.yaml"}
+    for path in EXAMPLE_FILES:
+        assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+        load_questionnaire(path)
+
+
+def test_every_repository_is_rendered_in_deployment_order(rendered: dict[str, Path]) -> None:
+    names = list(rendered)
+    expected = ["aws-bootstrap", "aws-identity-management", "aws-dns-management", "aws-website"]
+    assert names == expected[: len(names)] and len(names) >= 3
+    assert list(find_repositories(next(iter(rendered.values())).parent)) == names
+
+
+def test_standard_files_exist_in_every_repository(rendered: dict[str, Path]) -> None:
+    standard = [
+        "versions.tf", "providers.tf", "variables.tf", "outputs.tf", "backend.tf", "backend.hcl",
+        "client.auto.tfvars.json", ".opentofu-version", ".gitignore", "README.md", ".copier-answers.yml",
+    ]
+    for name, repo in rendered.items():
+        missing = [f for f in standard if not (repo / f).is_file()]
+        assert not missing, f"{name} lacks {missing}"
+        assert list((repo / ".github" / "workflows").glob("*.yml")), f"{name} has no workflow"
+    assert (rendered["aws-bootstrap"] / "backend_override.tf").is_file()
+
+
+def test_tier1_passes_on_the_published_repositories(rendered: dict[str, Path]) -> None:
+    report = verify(rendered, cli=False)
+    assert report.ok, [str(f) for f in report.findings]
+    assert not report.findings, "a fresh render must not drift from its answers"
+
+
+def test_the_cli_tier_accepts_every_repository(
+    rendered: dict[str, Path], cli_tier: Callable[[dict[str, Path]], Report]
+) -> None:
+    report = cli_tier(rendered)
+    assert report.ok, "\n".join(f"{f.repository}: {f.message}" for f in report.findings)
+    tool = next(iter(report.checks_run)).split()[0]
+    assert report.checks_run[f"{tool} validate"] == len(rendered)
+    assert report.checks_run[f"{tool} fmt"] == len(rendered)
