@@ -502,7 +502,11 @@ class App(Model):
     def _check_domain(cls, domain: str) -> str:
         from orgscaffold.questionnaire.dns import to_ascii_domain
 
-        return to_ascii_domain(domain)
+        ascii_domain = to_ascii_domain(domain)
+        # Amplify counts the ASCII (punycode) form, which is longer than an IDN as typed.
+        if len(ascii_domain) > 64:
+            raise ValueError(f"{ascii_domain} is {len(ascii_domain)} characters; Amplify allows at most 64")
+        return ascii_domain
 
     @field_validator("subdomains")
     @classmethod

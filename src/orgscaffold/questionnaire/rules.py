@@ -115,9 +115,9 @@ def _identity(q: Questionnaire) -> Iterator[Problem]:
         for g_index, group in enumerate(assignment.groups):
             if group not in groups:
                 yield Problem(f"{here}.groups[{g_index}]", f"group {group!r} is not in identity.groups")
-        for u_index, user in enumerate(assignment.users):
-            if user not in users:
-                yield Problem(f"{here}.users[{u_index}]", f"user {user!r} is not in identity.users")
+        for u_index, user_name in enumerate(assignment.users):
+            if user_name not in users:
+                yield Problem(f"{here}.users[{u_index}]", f"user {user_name!r} is not in identity.users")
         for a_index, key in enumerate(assignment.accounts):
             if key not in ("*", "management") and not _account_ref_ok(q, key):
                 yield Problem(f"{here}.accounts[{a_index}]", f"account {key!r} is not 'management', '*' or an account key")
@@ -178,6 +178,14 @@ def zone_for(q: Questionnaire, domain: str) -> tuple[int, str] | None:
     return best
 
 
+def _fqdn_or_none(name: str, zone: str) -> str | None:
+    """The record's FQDN, or None when the name is invalid (``_dns`` reports that)."""
+    try:
+        return record_fqdn(name, zone)
+    except ValueError:
+        return None
+
+
 def _website(q: Questionnaire) -> Iterator[Problem]:
     yield from _duplicates([a.name for a in q.website.apps], "website.apps[{}].name", "app name")
     for index, app in enumerate(q.website.apps):
@@ -193,7 +201,7 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
             yield Problem(f"{here}.domain", f"{app.domain} is not a zone in dns.zones nor a name inside one")
             continue
         zone = q.dns.zones[found[0]]
-        caa = [v for r in zone.records if r.type == "CAA" and record_fqdn(r.name, zone.domain) == zone.domain
+        caa = [v for r in zone.records if r.type == "CAA" and _fqdn_or_none(r.name, zone.domain) == zone.domain
                for v in (r.values or [])]
         issuers = [v for v in caa if " issue " in v]
         if issuers and not any('"amazon.com"' in v or '"amazontrust.com"' in v for v in issuers):
@@ -204,10 +212,12 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
             )
         hosts = {f"{s}.{app.domain}" if s else app.domain for s in app.subdomains}
         for r_index, record in enumerate(zone.records):
-            if record_fqdn(record.name, zone.domain) in hosts:
+            fqdn = _fqdn_or_none(record.name, zone.domain)
+            # The apex gets an A alias (MX, TXT, CAA... may stay); any other name gets a CNAME.
+            if fqdn in hosts and (fqdn != zone.domain or record.type in ("A", "AAAA", "CNAME")):
                 yield Problem(
                     f"{here}.subdomains",
-                    f"{record_fqdn(record.name, zone.domain)} is served by the app, so "
+                    f"{fqdn} is served by the app, so "
                     f"dns.zones[{found[0]}].records[{r_index}] ({record.type}) would clash with its routing record",
                 )
 
