@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from orgscaffold.errors import Problem, QuestionnaireError
 from orgscaffold.questionnaire import rules
-from orgscaffold.questionnaire.models import Questionnaire
+from orgscaffold.questionnaire.models import PATTERN_HINTS, Questionnaire
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -79,6 +79,12 @@ def _message(error: Any) -> str:
         return "unknown field (check the spelling; unknown keys are errors)"
     if error["type"] == "missing":
         return "required field is missing"
+    if error["type"] == "string_type" and isinstance(error.get("input"), int | float | bool):
+        return "must be text: put it in quotes (YAML read it as a number or true/false)"
+    if error["type"] == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(error.get("ctx", {}).get("pattern", ""))
+        if hint:
+            return f"{error['input']!r} is not {hint}"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 

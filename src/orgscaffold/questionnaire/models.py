@@ -21,6 +21,19 @@ ACCOUNT_ID_RE = r"^\d{12}$"
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 REPO_NAME_RE = r"^[A-Za-z0-9._-]{1,100}$"
 BUCKET_RE = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+ACCOUNT_NAME_RE = r"^[ -~]+$"
+
+# Plain-language meaning of each pattern, used in error messages instead of the raw regex.
+PATTERN_HINTS = {
+    REGION_RE: "an AWS region code such as eu-west-2",
+    SLUG_RE: "3 to 32 lowercase letters, digits or '-', starting with a letter and not ending with '-'",
+    ACCOUNT_KEY_RE: "1 to 31 lowercase letters, digits or '-', starting with a letter",
+    ACCOUNT_ID_RE: "a 12-digit AWS account id (in quotes, so YAML keeps it as text)",
+    EMAIL_RE: "an e-mail address",
+    REPO_NAME_RE: "a GitHub repository name (letters, digits, '.', '_', '-')",
+    BUCKET_RE: "an S3 bucket name (3 to 63 lowercase letters, digits, '.' or '-')",
+    ACCOUNT_NAME_RE: "printable ASCII text (AWS does not accept other characters in account names)",
+}
 
 Region = Annotated[str, Field(pattern=REGION_RE, description="AWS region code, e.g. eu-west-2.")]
 Email = Annotated[str, Field(pattern=EMAIL_RE, max_length=64, description="E-mail address.")]
@@ -198,7 +211,9 @@ class State(Model):
 class ManagementAccount(Model):
     """The account that owns the organisation."""
 
-    name: str = Field(min_length=1, max_length=50, description="Account name.")
+    name: str = Field(
+        min_length=1, max_length=50, pattern=ACCOUNT_NAME_RE, description="Account name (printable ASCII, AWS rule)."
+    )
     email: Email
     id: str | None = Field(
         default=None, pattern=ACCOUNT_ID_RE, description="12-digit account id, once known (enables static ARNs)."
@@ -221,7 +236,9 @@ class Account(Model):
     """One member account."""
 
     key: str = Field(pattern=ACCOUNT_KEY_RE, description="Stable id used everywhere else in the questionnaire.")
-    name: str = Field(min_length=1, max_length=50, description="Account name.")
+    name: str = Field(
+        min_length=1, max_length=50, pattern=ACCOUNT_NAME_RE, description="Account name (printable ASCII, AWS rule)."
+    )
     email: Email
     ou: str | None = Field(default=None, description="OU path with '/' (default: the root).")
     purpose: Purpose = Field(default="workload", description="What the account is for.")
@@ -318,8 +335,8 @@ class CustomPolicy(Model):
     @field_validator("policy")
     @classmethod
     def _check_policy(cls, policy: PolicyDocument) -> PolicyDocument:
-        if "Statement" not in policy:
-            raise ValueError("a policy document needs a 'Statement'")
+        if not policy.get("Statement"):
+            raise ValueError("a policy document needs a non-empty 'Statement'")
         if policy.get("Version", "2012-10-17") != "2012-10-17":
             raise ValueError("'Version' must be \"2012-10-17\"")
         return policy

@@ -57,6 +57,11 @@ def _purpose_account(q: Questionnaire, purpose: str) -> tuple[str | None, str | 
 
 
 def _accounts(q: Questionnaire) -> Iterator[Problem]:
+    if q.client.allowed_regions is not None and q.client.primary_region not in q.client.allowed_regions:
+        yield Problem(
+            "client.allowed_regions",
+            f"must include primary_region {q.client.primary_region} (the restrict-regions SCP would deny it)",
+        )
     accounts = q.organization.accounts
     yield from _duplicates([a.key for a in accounts], "organization.accounts[{}].key", "account key")
     emails = [q.organization.management_account.email.lower()] + [a.email.lower() for a in accounts]

@@ -7,6 +7,7 @@ The core never prints or reads the terminal: :func:`interactive_answers` asks th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -251,7 +252,10 @@ def _suggest_slug(name: str) -> str | None:
 
 
 def _account_name(client: str, suffix: str) -> str:
-    base = " ".join(client.split())[: 50 - len(suffix) - 1].strip()
+    # AWS account names are printable ASCII: fold accents, drop what has no ASCII form.
+    folded = unicodedata.normalize("NFKD", client).encode("ascii", "ignore").decode("ascii")
+    printable = "".join(c for c in folded if " " <= c <= "~")
+    base = " ".join(printable.split())[: 50 - len(suffix) - 1].strip()
     return f"{base} {suffix}" if base else suffix
 
 
