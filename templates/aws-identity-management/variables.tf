@@ -1,0 +1,110 @@
+variable "client_name" {
+  type        = string
+  description = "Client name (free text), used in descriptions and documentation."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every resource through the provider default_tags."
+  default     = {}
+}
+
+variable "member_role_name" {
+  type        = string
+  description = "Role assumed in member accounts to manage the deployment roles. It must exist before this repository runs, hence the role Organizations creates in every new account."
+  default     = "OrganizationAccountAccessRole"
+}
+
+variable "identity_source" {
+  type        = string
+  description = "identity-center: users and groups are created here; external: groups come from an external identity provider (SCIM) and are only looked up by name."
+
+  validation {
+    condition     = contains(["identity-center", "external"], var.identity_source)
+    error_message = "identity_source must be \"identity-center\" or \"external\"."
+  }
+}
+
+variable "groups" {
+  type = map(object({
+    description = string
+  }))
+  description = "Groups by display name. Created here (identity-center) or looked up by name (external)."
+  default     = {}
+}
+
+variable "users" {
+  type = map(object({
+    given_name   = string
+    family_name  = string
+    display_name = optional(string)
+    email        = string
+    groups       = list(string)
+  }))
+  description = "Users by user name (identity-center only); display_name defaults to \"given_name family_name\"."
+  default     = {}
+
+  validation {
+    condition     = var.identity_source == "identity-center" || length(var.users) == 0
+    error_message = "users must be empty when identity_source is \"external\": users come from the identity provider."
+  }
+}
+
+variable "permission_sets" {
+  type = map(object({
+    description      = string
+    session_duration = string
+    relay_state      = optional(string)
+    managed_policies = list(string)
+    customer_managed_policies = list(object({
+      name = string
+      path = string
+    }))
+    inline_policy = optional(string)
+    permissions_boundary = optional(object({
+      managed_policy_arn = optional(string)
+      customer_managed_policy = optional(object({
+        name = string
+        path = string
+      }))
+    }))
+  }))
+  description = "Permission sets by name. inline_policy is a minified JSON document, kept literally. Renaming a permission set replaces it and drops its assignments."
+  default     = {}
+}
+
+variable "assignments" {
+  type = map(object({
+    permission_set = string
+    principal_type = string
+    principal_name = string
+    account        = string
+  }))
+  description = "Account assignments, one per permission set, principal and account, keyed \"<permission set>/<GROUP|USER>/<principal>/<account key>\"; account \"management\" is the management account."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for a in values(var.assignments) : contains(["GROUP", "USER"], a.principal_type)])
+    error_message = "principal_type must be GROUP or USER."
+  }
+}
+
+variable "guardrail_policy" {
+  type = object({
+    name        = string
+    description = string
+    content     = string
+  })
+  description = "The combined guardrail SCP attached to the organisation root (null = none); content is minified JSON."
+  default     = null
+}
+
+variable "custom_policies" {
+  type = map(object({
+    description = string
+    targets     = list(string)
+    content     = string
+  }))
+  description = "Extra SCPs by name; each target is \"root\", an account key or an OU path; content is minified JSON."
+  default     = {}
+}
