@@ -39,8 +39,17 @@ def test_every_repository_is_rendered_in_deployment_order(rendered: dict[str, Pa
 
 def test_standard_files_exist_in_every_repository(rendered: dict[str, Path]) -> None:
     standard = [
-        "versions.tf", "providers.tf", "variables.tf", "outputs.tf", "backend.tf", "backend.hcl",
-        "client.auto.tfvars.json", ".opentofu-version", ".gitignore", "README.md", ".copier-answers.yml",
+        "versions.tf",
+        "providers.tf",
+        "variables.tf",
+        "outputs.tf",
+        "backend.tf",
+        "backend.hcl",
+        "client.auto.tfvars.json",
+        ".opentofu-version",
+        ".gitignore",
+        "README.md",
+        ".copier-answers.yml",
     ]
     for name, repo in rendered.items():
         missing = [f for f in standard if not (repo / f).is_file()]

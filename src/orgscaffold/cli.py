@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -29,7 +29,7 @@ EXIT_VERIFY = 1
 EXIT_INPUT = 2
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of reports."""
 
     text = "text"
@@ -83,8 +83,9 @@ def _print_report(report: Report, fmt: Format, *, err: bool = False) -> None:
             typer.secho(line, fg=typer.colors.RED if "error:" in line[:9] else typer.colors.YELLOW, err=err)
     counts = ", ".join(f"{n} {check}" for check, n in sorted(report.checks_run.items()))
     warnings = len(report.findings) - len(report.errors)
+    status = "OK" if report.ok else "FAILED"
     typer.secho(
-        f"{'FAILED' if not report.ok else 'OK'}: {len(report.errors)} error(s), {warnings} warning(s); checks run: {counts}",
+        f"{status}: {len(report.errors)} error(s), {warnings} warning(s); checks run: {counts}",
         fg=typer.colors.GREEN if report.ok else typer.colors.RED,
         err=err,
     )
@@ -110,7 +111,9 @@ def main(
 
 CliOption = Annotated[
     Optional[bool],  # noqa: UP045
-    typer.Option("--cli/--no-cli", help="Run the tofu/terraform tier (default: when a binary and provider mirror exist)."),
+    typer.Option(
+        "--cli/--no-cli", help="Run the tofu/terraform tier (default: when a binary and provider mirror exist)."
+    ),
 ]
 
 
@@ -123,7 +126,8 @@ def new(
         typer.Option(help="Comma-separated subset to render: bootstrap,identity,dns,website."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace repositories in a non-empty output folder (old ones are backed up).")
+        bool,
+        typer.Option("--force", help="Replace repositories in a non-empty output folder (old ones are backed up)."),
     ] = False,
     template: Annotated[
         Optional[str],  # noqa: UP045
@@ -156,7 +160,9 @@ def new(
 
 
 @app.command()
-def check(questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)]) -> None:
+def check(
+    questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
+) -> None:
     """Validate a questionnaire only; report every problem with its field path."""
     from orgscaffold.plan import plan
     from orgscaffold.questionnaire import load_questionnaire

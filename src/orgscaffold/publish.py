@@ -34,7 +34,9 @@ def check_destination(output: Path, names: list[str], *, force: bool) -> None:
     if output.exists() and not output.is_dir():
         raise DestinationError(f"{output} exists and is not a folder")
     if output.is_dir() and any(output.iterdir()) and not force:
-        raise DestinationError(f"{output} is not empty; choose another folder or pass --force to replace its repositories")
+        raise DestinationError(
+            f"{output} is not empty; choose another folder or pass --force to replace its repositories"
+        )
     for name in names:
         target = output / name
         if target.exists() and not target.is_dir():

@@ -88,17 +88,29 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
             elif (local / relative).is_file():
                 shutil.copy2(local / relative, target)
         _git(["add", "-A"], snapshot)
-        _git(["-c", "user.name=orgscaffold", "-c", "user.email=orgscaffold@localhost", "-c", "commit.gpgsign=false",
-              "commit", "--quiet", "--no-verify", "-m", "uncommitted template changes"], snapshot)
+        _git(
+            [
+                "-c",
+                "user.name=orgscaffold",
+                "-c",
+                "user.email=orgscaffold@localhost",
+                "-c",
+                "commit.gpgsign=false",
+                "commit",
+                "--quiet",
+                "--no-verify",
+                "-m",
+                "uncommitted template changes",
+            ],
+            snapshot,
+        )
     return snapshot, ref
 
 
 def _restore_source(answers_file: Path, snapshot: Path, source: TemplateSource) -> None:
     """Point the answers file back at the real template source instead of the snapshot."""
     text = answers_file.read_text(encoding="utf-8")
-    answers_file.write_text(
-        text.replace(f"_src_path: {snapshot}\n", f"_src_path: {source.url}\n", 1), encoding="utf-8"
-    )
+    answers_file.write_text(text.replace(f"_src_path: {snapshot}\n", f"_src_path: {source.url}\n", 1), encoding="utf-8")
 
 
 def render(

@@ -28,13 +28,15 @@ def repo(tmp_path: Path, files: dict[str, str]) -> Path:
 @pytest.mark.parametrize(
     ("relative", "text", "line"),
     [
-        ("main.tf", 'locals {\n  a = 1\n  b = = 2\n}\n', 3),
+        ("main.tf", "locals {\n  a = 1\n  b = = 2\n}\n", 3),
         ("backend.hcl", 'bucket = "x"\nkey = \n', 2),
         ("data.auto.tfvars.json", '{\n  "a": 1,\n  "b": \n}\n', 4),
         (".github/workflows/plan.yml", "on:\n  push:\n    branches: [main\njobs: {}\n", 4),
     ],
 )
-def test_a_file_that_does_not_parse_is_reported_with_its_line(tmp_path: Path, relative: str, text: str, line: int) -> None:
+def test_a_file_that_does_not_parse_is_reported_with_its_line(
+    tmp_path: Path, relative: str, text: str, line: int
+) -> None:
     report, _ = parse_repository("r", repo(tmp_path, {relative: text}))
     assert [(f.check, f.file, f.line) for f in report.findings] == [("parse", relative, line)]
 
@@ -94,7 +96,9 @@ def test_mirror_named_by_the_environment_variable_must_hold_the_aws_provider(
     assert find_mirror() == tmp_path
 
 
-def test_requesting_the_cli_tier_without_a_toolchain_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requesting_the_cli_tier_without_a_toolchain_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     root = repo(tmp_path, {"variables.tf": VARIABLES, DATA_FILE: '{"name": "a"}'})
     assert not verify({"r": root}, cli=True).ok

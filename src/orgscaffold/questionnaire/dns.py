@@ -23,9 +23,7 @@ DELEGATION_TTL = 172800
 
 _LABEL = r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)"
 _HOSTNAME_RE = re.compile(rf"^(?:{_LABEL}\.)*{_LABEL}\.?$", re.IGNORECASE)
-_CAA_RE = re.compile(
-    r'^(\d{1,3}) (issue|issuewild|iodef|issuemail|issuevmc|contactemail|contactphone) "([^"]*)"$'
-)
+_CAA_RE = re.compile(r'^(\d{1,3}) (issue|issuewild|iodef|issuemail|issuevmc|contactemail|contactphone) "([^"]*)"$')
 
 
 def to_ascii_domain(domain: str) -> str:

@@ -34,25 +34,64 @@ def _exempt_roles(slug: str) -> list[str]:
 def _statements(name: str, slug: str, regions: list[str]) -> list[dict[str, Any]]:
     exempt = {"ArnNotLike": {"aws:PrincipalArn": _exempt_roles(slug)}}
     if name == "deny-leave-organization":
-        return [{"Sid": "DenyLeaveOrganization", "Effect": "Deny",
-                 "Action": ["organizations:LeaveOrganization"], "Resource": "*"}]
+        return [
+            {
+                "Sid": "DenyLeaveOrganization",
+                "Effect": "Deny",
+                "Action": ["organizations:LeaveOrganization"],
+                "Resource": "*",
+            }
+        ]
     if name == "deny-root-user":
-        return [{"Sid": "DenyRootUser", "Effect": "Deny", "Action": "*", "Resource": "*",
-                 "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}}]
+        return [
+            {
+                "Sid": "DenyRootUser",
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}},
+            }
+        ]
     if name == "restrict-regions":
-        return [{"Sid": "RestrictRegions", "Effect": "Deny", "NotAction": list(_global_not_actions()),
-                 "Resource": "*",
-                 "Condition": {"StringNotEquals": {"aws:RequestedRegion": regions}, **exempt}}]
+        return [
+            {
+                "Sid": "RestrictRegions",
+                "Effect": "Deny",
+                "NotAction": list(_global_not_actions()),
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": regions}, **exempt},
+            }
+        ]
     if name == "protect-security-services":
-        return [{"Sid": "ProtectSecurityServices", "Effect": "Deny",
-                 "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail",
-                            "cloudtrail:PutEventSelectors", "config:StopConfigurationRecorder",
-                            "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
-                            "config:PutConfigurationRecorder", "config:PutDeliveryChannel"],
-                 "Resource": "*", "Condition": exempt}]
+        return [
+            {
+                "Sid": "ProtectSecurityServices",
+                "Effect": "Deny",
+                "Action": [
+                    "cloudtrail:StopLogging",
+                    "cloudtrail:DeleteTrail",
+                    "cloudtrail:UpdateTrail",
+                    "cloudtrail:PutEventSelectors",
+                    "config:StopConfigurationRecorder",
+                    "config:DeleteConfigurationRecorder",
+                    "config:DeleteDeliveryChannel",
+                    "config:PutConfigurationRecorder",
+                    "config:PutDeliveryChannel",
+                ],
+                "Resource": "*",
+                "Condition": exempt,
+            }
+        ]
     if name == "deny-iam-user-access-keys":
-        return [{"Sid": "DenyIamUserAccessKeys", "Effect": "Deny", "Action": ["iam:CreateAccessKey"],
-                 "Resource": "*", "Condition": exempt}]
+        return [
+            {
+                "Sid": "DenyIamUserAccessKeys",
+                "Effect": "Deny",
+                "Action": ["iam:CreateAccessKey"],
+                "Resource": "*",
+                "Condition": exempt,
+            }
+        ]
     raise ValueError(f"unknown guardrail {name!r}")
 
 

@@ -89,7 +89,9 @@ def _message(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
-def validate_questionnaire(data: Any, *, source: str = "<questionnaire>", lines: dict[str, int] | None = None) -> Questionnaire:
+def validate_questionnaire(
+    data: Any, *, source: str = "<questionnaire>", lines: dict[str, int] | None = None
+) -> Questionnaire:
     """Validate already-parsed questionnaire data; raise QuestionnaireError with every problem."""
     lines = lines or {}
     if not isinstance(data, dict):

@@ -53,9 +53,7 @@ class Client(Model):
 
     name: str = Field(min_length=1, max_length=256, description="Client name; free text, any Unicode.")
     slug: str = Field(pattern=SLUG_RE, description="Prefix of every resource name.")
-    primary_region: Region = Field(
-        description="Home region of state, CloudTrail, AWS Config and Identity Center."
-    )
+    primary_region: Region = Field(description="Home region of state, CloudTrail, AWS Config and Identity Center.")
     allowed_regions: list[Region] | None = Field(
         default=None,
         description="Regions the restrict-regions SCP allows (default: [primary_region]); "
@@ -96,9 +94,7 @@ class Repositories(Model):
     """Names of the generated repositories."""
 
     bootstrap: str = Field(default="aws-bootstrap", pattern=REPO_NAME_RE, description="Bootstrap repository.")
-    identity: str = Field(
-        default="aws-identity-management", pattern=REPO_NAME_RE, description="Identity repository."
-    )
+    identity: str = Field(default="aws-identity-management", pattern=REPO_NAME_RE, description="Identity repository.")
     dns: str = Field(default="aws-dns-management", pattern=REPO_NAME_RE, description="DNS repository.")
     website: str = Field(
         default="aws-website",
@@ -383,9 +379,7 @@ class Group(Model):
 class User(Model):
     """An Identity Center user."""
 
-    user_name: str = Field(
-        min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+$", description="Unique user name."
-    )
+    user_name: str = Field(min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+$", description="Unique user name.")
     given_name: str = Field(min_length=1, max_length=64, description="Given name; free text.")
     family_name: str = Field(min_length=1, max_length=64, description="Family name; free text.")
     display_name: str | None = Field(
@@ -500,9 +494,7 @@ class App(Model):
     """An AWS Amplify app."""
 
     name: str = Field(pattern=r"^[a-z0-9-]{1,40}$", description="App name.")
-    account: str | None = Field(
-        default=None, description="Account key (default: the account with purpose website)."
-    )
+    account: str | None = Field(default=None, description="Account key (default: the account with purpose website).")
     repository: str = Field(
         pattern=r"^https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+$",
         description="GitHub repository URL of the site's source.",

@@ -71,14 +71,18 @@ def _accounts(q: Questionnaire) -> Iterator[Problem]:
                 f"organization.accounts[{index}].email",
                 f"e-mail {account.email!r} is already used by another account (compared case-insensitively)",
             )
-    ids = [a.id for a in accounts if a.id] + ([q.organization.management_account.id] if q.organization.management_account.id else [])
+    ids = [a.id for a in accounts if a.id] + (
+        [q.organization.management_account.id] if q.organization.management_account.id else []
+    )
     for account_id, count in Counter(ids).items():
         if count > 1:
             yield Problem("organization.accounts", f"account id {account_id} is given to {count} accounts")
     paths = {path for path, _ in ou_paths(q.organization.organizational_units)}
     for index, account in enumerate(accounts):
         if account.ou is not None and account.ou not in paths:
-            yield Problem(f"organization.accounts[{index}].ou", f"OU path {account.ou!r} is not in organizational_units")
+            yield Problem(
+                f"organization.accounts[{index}].ou", f"OU path {account.ou!r} is not in organizational_units"
+            )
 
 
 def _ous(q: Questionnaire) -> Iterator[Problem]:
@@ -112,11 +116,16 @@ def _identity(q: Questionnaire) -> Iterator[Problem]:
     for index, user in enumerate(ident.users):
         for g_index, group in enumerate(user.groups):
             if group not in groups:
-                yield Problem(f"identity.users[{index}].groups[{g_index}]", f"group {group!r} is not in identity.groups")
+                yield Problem(
+                    f"identity.users[{index}].groups[{g_index}]", f"group {group!r} is not in identity.groups"
+                )
     for index, assignment in enumerate(ident.assignments):
         here = f"identity.assignments[{index}]"
         if assignment.permission_set not in sets:
-            yield Problem(f"{here}.permission_set", f"permission set {assignment.permission_set!r} is not in identity.permission_sets")
+            yield Problem(
+                f"{here}.permission_set",
+                f"permission set {assignment.permission_set!r} is not in identity.permission_sets",
+            )
         for g_index, group in enumerate(assignment.groups):
             if group not in groups:
                 yield Problem(f"{here}.groups[{g_index}]", f"group {group!r} is not in identity.groups")
@@ -125,7 +134,9 @@ def _identity(q: Questionnaire) -> Iterator[Problem]:
                 yield Problem(f"{here}.users[{u_index}]", f"user {user_name!r} is not in identity.users")
         for a_index, key in enumerate(assignment.accounts):
             if key not in ("*", "management") and not _account_ref_ok(q, key):
-                yield Problem(f"{here}.accounts[{a_index}]", f"account {key!r} is not 'management', '*' or an account key")
+                yield Problem(
+                    f"{here}.accounts[{a_index}]", f"account {key!r} is not 'management', '*' or an account key"
+                )
 
 
 def _dns(q: Questionnaire) -> Iterator[Problem]:
@@ -159,12 +170,18 @@ def _dns(q: Questionnaire) -> Iterator[Problem]:
                     )
             names.setdefault(fqdn, []).append((r_index, record.type))
             if fqdn == zone.domain and record.type in ("CNAME", "NS"):
-                yield Problem(f"{here}.records[{r_index}].type", f"a {record.type} record is not allowed at the zone apex")
-        yield from _duplicates([d.subdomain for d in zone.delegations], here + ".delegations[{}].subdomain", "subdomain")
+                yield Problem(
+                    f"{here}.records[{r_index}].type", f"a {record.type} record is not allowed at the zone apex"
+                )
+        yield from _duplicates(
+            [d.subdomain for d in zone.delegations], here + ".delegations[{}].subdomain", "subdomain"
+        )
         for d_index, delegation in enumerate(zone.delegations):
             child = f"{delegation.subdomain}.{zone.domain}"
             if not _account_ref_ok(q, delegation.account):
-                yield Problem(f"{here}.delegations[{d_index}].account", f"account {delegation.account!r} is not an account key")
+                yield Problem(
+                    f"{here}.delegations[{d_index}].account", f"account {delegation.account!r} is not an account key"
+                )
             if child in names:
                 yield Problem(
                     f"{here}.delegations[{d_index}].subdomain",
@@ -206,8 +223,12 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
             yield Problem(f"{here}.domain", f"{app.domain} is not a zone in dns.zones nor a name inside one")
             continue
         zone = q.dns.zones[found[0]]
-        caa = [v for r in zone.records if r.type == "CAA" and _fqdn_or_none(r.name, zone.domain) == zone.domain
-               for v in (r.values or [])]
+        caa = [
+            v
+            for r in zone.records
+            if r.type == "CAA" and _fqdn_or_none(r.name, zone.domain) == zone.domain
+            for v in (r.values or [])
+        ]
         issuers = [v for v in caa if " issue " in v]
         if issuers and not any('"amazon.com"' in v or '"amazontrust.com"' in v for v in issuers):
             yield Problem(
@@ -236,7 +257,10 @@ def _policies(q: Questionnaire) -> Iterator[Problem]:
     if guardrails is not None:
         size = minified_size(guardrails)
         if size > SCP_MAX_CHARS:
-            yield Problem("security.guardrails", f"the combined guardrail SCP is {size} characters minified; the limit is {SCP_MAX_CHARS}")
+            yield Problem(
+                "security.guardrails",
+                f"the combined guardrail SCP is {size} characters minified; the limit is {SCP_MAX_CHARS}",
+            )
         attached["root"] += 1
     for index, policy in enumerate(sec.custom_policies):
         here = f"security.custom_policies[{index}]"
@@ -247,7 +271,9 @@ def _policies(q: Questionnaire) -> Iterator[Problem]:
             if target == "root":
                 attached["root"] += 1
             elif target in ou_set and _account_ref_ok(q, target):
-                yield Problem(f"{here}.targets[{t_index}]", f"{target!r} is both an OU path and an account key; rename one")
+                yield Problem(
+                    f"{here}.targets[{t_index}]", f"{target!r} is both an OU path and an account key; rename one"
+                )
             elif target in ou_set:
                 attached[f"OU {target}"] += 1
             elif _account_ref_ok(q, target):

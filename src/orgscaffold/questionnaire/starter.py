@@ -272,33 +272,52 @@ def interactive_answers(ask: Ask) -> str:
     """
     name = _ask(ask, "client.name", "Client name", None, _field_check(Client, "name", "1 to 256 characters"))
     slug = _ask(
-        ask, "client.slug", "Short name (slug) used as prefix of resource names", _suggest_slug(name),
+        ask,
+        "client.slug",
+        "Short name (slug) used as prefix of resource names",
+        _suggest_slug(name),
         _field_check(Client, "slug", "3 to 32 of a-z, 0-9 and '-', starting with a letter"),
     )
     region = _ask(
-        ask, "client.primary_region", "Primary AWS region", "eu-west-2",
+        ask,
+        "client.primary_region",
+        "Primary AWS region",
+        "eu-west-2",
         _field_check(Client, "primary_region", "an AWS region code such as eu-west-2"),
     )
     owner = _ask(
-        ask, "github.owner", "GitHub organisation or user that will hold the repositories", slug,
+        ask,
+        "github.owner",
+        "GitHub organisation or user that will hold the repositories",
+        slug,
         _field_check(GitHub, "owner", "a GitHub organisation or user name"),
     )
     email_hint = "an e-mail address of at most 64 characters"
     email_check = _field_check(ManagementAccount, "email", email_hint)
     mgmt_name = _ask(
-        ask, "organization.management_account.name", "Management account name", _account_name(name, "Management"),
+        ask,
+        "organization.management_account.name",
+        "Management account name",
+        _account_name(name, "Management"),
         _field_check(ManagementAccount, "name", "1 to 50 characters"),
     )
     mgmt_email = _ask(ask, "organization.management_account.email", "Management account e-mail", None, email_check)
     taken = [mgmt_email.lower()]
     dns_email = _ask(
-        ask, "organization.accounts[0].email", "DNS account e-mail", _plus_address(mgmt_email, "dns"),
+        ask,
+        "organization.accounts[0].email",
+        "DNS account e-mail",
+        _plus_address(mgmt_email, "dns"),
         _differs(email_check, taken),
     )
     taken.append(dns_email.lower())
     website_email = _ask(
-        ask, "organization.accounts[1].email", "Website production account e-mail (empty: no website account)",
-        "", _differs(email_check, taken), optional=True,
+        ask,
+        "organization.accounts[1].email",
+        "Website production account e-mail (empty: no website account)",
+        "",
+        _differs(email_check, taken),
+        optional=True,
     )
     domain = _ask(ask, "dns.zones[0].domain", "Primary domain (empty: none yet)", "", _domain_check, optional=True)
 
@@ -306,10 +325,15 @@ def interactive_answers(ask: Ask) -> str:
         {"key": "dns", "name": _account_name(name, "DNS"), "email": dns_email, "ou": "Infrastructure", "purpose": "dns"}
     ]
     if website_email:
-        accounts.append({
-            "key": "website-prod", "name": _account_name(name, "Website Production"), "email": website_email,
-            "ou": "Workloads/Production", "purpose": "website",
-        })
+        accounts.append(
+            {
+                "key": "website-prod",
+                "name": _account_name(name, "Website Production"),
+                "email": website_email,
+                "ou": "Workloads/Production",
+                "purpose": "website",
+            }
+        )
     data: dict[str, Any] = {
         "schema_version": 1,
         "client": {"name": name, "slug": slug, "primary_region": region},
@@ -327,12 +351,22 @@ def interactive_answers(ask: Ask) -> str:
         data["dns"] = {"zones": [{"domain": domain}]}
     if domain and website_email:
         repository = _ask(
-            ask, "website.apps[0].repository", "GitHub repository of the website's source",
-            f"https://github.com/{owner}/website", _repository_check,
+            ask,
+            "website.apps[0].repository",
+            "GitHub repository of the website's source",
+            f"https://github.com/{owner}/website",
+            _repository_check,
         )
-        data["website"] = {"apps": [{
-            "name": f"{slug}-site", "repository": repository, "domain": domain, "subdomains": ["", "www"],
-        }]}
+        data["website"] = {
+            "apps": [
+                {
+                    "name": f"{slug}-site",
+                    "repository": repository,
+                    "domain": domain,
+                    "subdomains": ["", "www"],
+                }
+            ]
+        }
 
     text = f"# yaml-language-server: $schema={SCHEMA_FILE}\n" + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=100

@@ -90,10 +90,11 @@ def cli_config(mirror: Path, directory: Path) -> Path:
     config = directory / "cli.tfrc"
     mirror_hcl = str(mirror).replace("\\", "\\\\").replace('"', '\\"')
     cache_hcl = str(cache).replace("\\", "\\\\").replace('"', '\\"')
+    hashicorp = '["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]'
     config.write_text(
         "provider_installation {\n"
-        f'  filesystem_mirror {{\n    path    = "{mirror_hcl}"\n    include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]\n  }}\n'
-        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]\n  }\n'
+        f'  filesystem_mirror {{\n    path    = "{mirror_hcl}"\n    include = {hashicorp}\n  }}\n'
+        f"  direct {{\n    exclude = {hashicorp}\n  }}\n"
         "}\n"
         f'plugin_cache_dir = "{cache_hcl}"\n',
         encoding="utf-8",

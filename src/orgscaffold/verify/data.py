@@ -65,8 +65,14 @@ def check_data(name: str, parsed: dict[str, Any], expected: dict[str, Any] | Non
         report.count("fidelity")
         for difference in _diff(expected, data, ""):
             report.findings.append(
-                Finding("fidelity", name, f"{difference}", DATA_FILE, severity=severity,
-                        questionnaire_path=difference.split(" ", 1)[0])
+                Finding(
+                    "fidelity",
+                    name,
+                    f"{difference}",
+                    DATA_FILE,
+                    severity=severity,
+                    questionnaire_path=difference.split(" ", 1)[0],
+                )
             )
     declared = _declared_variables(parsed)
     report.count("variables")
