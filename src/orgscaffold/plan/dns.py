@@ -1,17 +1,122 @@
-"""Render context of the dns repository."""
+"""Render context of the dns repository.
+
+Names are normalised here (lowercase FQDNs, IDN as punycode), TXT values longer than 255
+characters are split here, and default TTLs and zone accounts are resolved here, so the templates
+only iterate over ``client.auto.tfvars.json``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from orgscaffold.questionnaire import Questionnaire
+from orgscaffold.questionnaire.dns import DEFAULT_TTL, Record, Zone, record_fqdn, split_txt
+
+
+def purpose_account(q: Questionnaire, purpose: str) -> str:
+    """The key of the only account with ``purpose`` (the questionnaire rules guarantee it exists)."""
+    keys = [a.key for a in q.organization.accounts if a.purpose == purpose]
+    if len(keys) != 1:
+        raise ValueError(f"expected exactly one account with purpose {purpose!r}, found {keys}")
+    return keys[0]
+
+
+def zone_account(q: Questionnaire, zone: Zone) -> str:
+    """Account key holding ``zone``: the one given, else the account with purpose dns."""
+    return zone.account or purpose_account(q, "dns")
+
+
+def provider_alias(account_key: str) -> str:
+    """Provider alias (an HCL identifier) of a member account; account keys never hold '_'."""
+    return account_key.replace("-", "_")
+
+
+def record_key(fqdn: str, record_type: str) -> str:
+    """Stable ``for_each`` key of a record set: adding a record never replaces another."""
+    return f"{fqdn}/{record_type}"
+
+
+def _record(zone: Zone, record: Record) -> dict[str, Any]:
+    fqdn = record_fqdn(record.name, zone.domain)
+    values: list[str] | None = None
+    if record.values is not None:
+        values = [split_txt(v) for v in record.values] if record.type == "TXT" else list(record.values)
+    alias = None
+    if record.alias is not None:
+        alias = {
+            "target": record.alias.target,
+            "zone_id": record.alias.zone_id,
+            "evaluate_target_health": record.alias.evaluate_target_health,
+        }
+    return {
+        "name": fqdn,
+        "type": record.type,
+        # Alias records have no TTL: Route 53 uses the target's (REFERENCE.md "Route 53").
+        "ttl": None if alias else (record.ttl if record.ttl is not None else DEFAULT_TTL),
+        "values": values,
+        "alias": alias,
+    }
+
+
+def _zone(q: Questionnaire, zone: Zone) -> dict[str, Any]:
+    records = {}
+    for record in zone.records:
+        item = _record(zone, record)
+        records[record_key(item["name"], item["type"])] = item
+    return {
+        "account": zone_account(q, zone),
+        "existing_zone_id": zone.existing_zone_id,
+        "records": records,
+        "delegations": {
+            f"{d.subdomain}.{zone.domain}": {"subdomain": d.subdomain, "account": d.account} for d in zone.delegations
+        },
+    }
+
+
+def zone_accounts(q: Questionnaire) -> list[str]:
+    """Account keys that hold a zone or a delegated child zone, in questionnaire order."""
+    keys: list[str] = []
+    for zone in q.dns.zones:
+        for key in (zone_account(q, zone), *(d.account for d in zone.delegations)):
+            if key not in keys:
+                keys.append(key)
+    return keys
 
 
 def context(q: Questionnaire) -> dict[str, Any]:
-    """Static values the dns templates need."""
-    return {}
+    """Static values the dns templates need: one provider alias (and module) per zone account.
+
+    ``adopted`` lists the zones adopted through import blocks (the generated tests override them,
+    because a mock provider cannot import); ``delegations`` the delegated child zones (the tests
+    give them fixed name servers and check the parent's NS records point at them).
+    """
+    listed = {zone.domain: zone_account(q, zone) for zone in q.dns.zones}
+    return {
+        "accounts": [{"key": key, "alias": provider_alias(key)} for key in zone_accounts(q)],
+        "adopted": [
+            {"domain": zone.domain, "alias": provider_alias(zone_account(q, zone))}
+            for zone in q.dns.zones
+            if zone.existing_zone_id
+        ],
+        "delegations": [
+            {
+                "child": f"{d.subdomain}.{zone.domain}",
+                # A delegated child that is also listed as a zone is that zone (as in zones.tf).
+                "child_alias": provider_alias(listed.get(f"{d.subdomain}.{zone.domain}", d.account)),
+                "parent_alias": provider_alias(zone_account(q, zone)),
+            }
+            for zone in q.dns.zones
+            for d in zone.delegations
+        ],
+    }
 
 
 def tfvars(q: Questionnaire) -> dict[str, Any]:
     """The client's data for the dns repository (client.auto.tfvars.json)."""
-    return {"client_name": q.client.name, "tags": dict(q.client.tags)}
+    wanted = set(zone_accounts(q))
+    return {
+        "client_name": q.client.name,
+        "tags": dict(q.client.tags),
+        "account_ids": {a.key: a.id for a in q.organization.accounts if a.id and a.key in wanted},
+        "zones": {zone.domain: _zone(q, zone) for zone in q.dns.zones},
+    }

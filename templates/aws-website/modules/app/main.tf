@@ -1,0 +1,37 @@
+# One Amplify app with its production branch and custom domain (REFERENCE.md "Amplify").
+
+resource "aws_amplify_app" "this" {
+  name        = var.name
+  description = var.description
+  repository  = var.repository
+  platform    = var.platform
+  build_spec  = var.build_spec
+  # Connects through the Amplify GitHub App; the token is a sensitive variable, never rendered.
+  access_token = var.access_token
+  tags         = var.tags
+}
+
+resource "aws_amplify_branch" "this" {
+  app_id            = aws_amplify_app.this.id
+  branch_name       = var.branch
+  stage             = "PRODUCTION"
+  enable_auto_build = true
+  tags              = var.tags
+}
+
+resource "aws_amplify_domain_association" "this" {
+  app_id      = aws_amplify_app.this.id
+  domain_name = var.domain
+  # The zone lives in the DNS account, so Amplify cannot write the validation record itself;
+  # waiting would block until the records written by this repository propagate.
+  wait_for_verification = false
+
+  dynamic "sub_domain" {
+    for_each = toset(var.subdomains)
+
+    content {
+      branch_name = aws_amplify_branch.this.branch_name
+      prefix      = sub_domain.value
+    }
+  }
+}

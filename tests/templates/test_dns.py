@@ -1,0 +1,279 @@
+"""The aws-dns-management template: plan/dns.py and the rendered repository."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+from orgscaffold.plan import plan, settings
+from orgscaffold.plan.dns import context, tfvars
+from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
+from orgscaffold.questionnaire.dns import record_fqdn, split_txt
+from orgscaffold.render import render, template_source
+from orgscaffold.verify import Report
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+HOSTILE = 'Acme "${x}" %{if y} ${{ z }} {{ 7*7 }} \\ é\nline'
+LONG_TXT = "v=DKIM1; k=rsa; p=" + ("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" * 14)[:582]
+ALIAS = {"target": "d111.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": True}
+QUOTED_TXT = 'say "hi" \\ ${x} %{y} ünï'
+
+BASE: dict[str, Any] = {
+    "schema_version": 1,
+    "client": {"name": HOSTILE, "slug": "acme", "primary_region": "eu-west-2", "tags": {"Owner": HOSTILE}},
+    "github": {"owner": "acme-widgets"},
+    "organization": {
+        "management_account": {"name": "Acme Management", "email": "aws@acme.example"},
+        "accounts": [
+            {"key": "dns", "name": "Acme DNS", "email": "aws+dns@acme.example", "purpose": "dns"},
+            {"key": "website-prod", "name": "Acme Web", "email": "aws+web@acme.example", "purpose": "website"},
+        ],
+    },
+    "dns": {
+        "zones": [
+            {
+                "domain": "acme.example",
+                "records": [
+                    {"name": "@", "type": "MX", "ttl": 3600, "values": ["10 mx1.mail.example", "20 mx2.mail.example"]},
+                    {"name": "@", "type": "TXT", "values": ["v=spf1 include:_spf.mail.example -all"]},
+                    {"name": "www", "type": "CNAME", "values": ["acme.example"]},
+                    {"name": "@", "type": "CAA", "values": ['0 issue "amazon.com"']},
+                ],
+            }
+        ]
+    },
+}
+
+
+def _heavy_data() -> dict[str, Any]:
+    """Several zones in several accounts, every record type, delegations, IDN, a 600-char TXT."""
+    data = copy.deepcopy(BASE)
+    data["organization"]["accounts"].append(
+        {"key": "legacy", "name": "Acme Legacy", "email": "aws+legacy@acme.example", "id": "123456789012"}
+    )
+    data["dns"]["zones"] = [
+        {
+            "domain": "Acme.Example",
+            "account": "dns",
+            "records": [
+                {"name": "@", "type": "MX", "ttl": 3600, "values": ["10 mx1.mail.example", "20 mx2.mail.example"]},
+                {"name": "@", "type": "TXT", "values": ["v=spf1 -all", QUOTED_TXT]},
+                {"name": "sel._domainkey", "type": "TXT", "values": [LONG_TXT]},
+                {"name": "WWW", "type": "CNAME", "values": ["acme.example"]},
+                {"name": "origin", "type": "A", "values": ["203.0.113.10", "203.0.113.11"]},
+                {"name": "origin", "type": "AAAA", "values": ["2001:db8::1"]},
+                {
+                    "name": "cdn",
+                    "type": "A",
+                    "alias": ALIAS,
+                },
+                {"name": "@", "type": "CAA", "values": ['0 issue "amazon.com"']},
+                {"name": "old.acme.example.", "type": "NS", "values": ["ns1.other.example"]},
+                {"name": "_sip._tcp", "type": "SRV", "ttl": 600, "values": ["10 60 5060 sip.acme.example"]},
+                {"name": "*.wild", "type": "A", "values": ["203.0.113.12"]},
+                {"name": "BÜCHER", "type": "CNAME", "values": ["acme.example"]},
+            ],
+            "delegations": [
+                {"subdomain": "staging", "account": "website-prod"},
+                {"subdomain": "dev", "account": "dns"},
+            ],
+        },
+        {
+            "domain": "bücher.example",
+            "account": "legacy",
+            "existing_zone_id": "Z0123456789ABCDEFGHIJ",
+            "records": [{"name": "www", "type": "CNAME", "ttl": 60, "values": ["xn--bcher-kva.example"]}],
+            "delegations": [{"subdomain": "eu", "account": "website-prod"}],
+        },
+        {"domain": "acme-widgets.example", "account": "dns"},
+    ]
+    return data
+
+
+def _seed() -> Questionnaire:
+    return validate_questionnaire(copy.deepcopy(BASE))
+
+
+def _heavy() -> Questionnaire:
+    return validate_questionnaire(_heavy_data())
+
+
+VARIANTS: dict[str, Callable[[], Questionnaire]] = {"seed": _seed, "dns-heavy": _heavy}
+if (EXAMPLES / "seed.yaml").is_file():
+    VARIANTS["example-seed"] = lambda: load_questionnaire(EXAMPLES / "seed.yaml")
+if (EXAMPLES / "acme-full.yaml").is_file():
+    VARIANTS["example-acme-full"] = lambda: load_questionnaire(EXAMPLES / "acme-full.yaml")
+
+Rendered = tuple[str, Questionnaire, Path]
+
+
+def _render(q: Questionnaire, out: Path) -> Path:
+    return render(plan(q, only={"dns"}), out, source=template_source())["dns"]
+
+
+def _hcl(path: Path) -> dict[str, Any]:
+    return hcl2.loads(path.read_text(encoding="utf-8"))
+
+
+def _blocks(path: Path, kind: str) -> dict[str, Any]:
+    """Blocks of one kind by unquoted label (python-hcl2 keeps the quotes)."""
+    return {name.strip('"'): body for block in _hcl(path).get(kind, []) for name, body in block.items()}
+
+
+# ----------------------------------------------------------------------------- plan/dns.py
+
+
+def test_names_are_lowercase_fqdns_with_idn_as_punycode() -> None:
+    zones = tfvars(_heavy())["zones"]
+    assert list(zones) == ["acme.example", "xn--bcher-kva.example", "acme-widgets.example"]
+    records = zones["acme.example"]["records"]
+    assert "www.acme.example/CNAME" in records
+    assert "xn--bcher-kva.acme.example/CNAME" in records
+    assert "*.wild.acme.example/A" in records
+    assert "old.acme.example/NS" in records
+    for key, record in records.items():
+        assert key == f"{record['name']}/{record['type']}"
+        assert record["name"] == record["name"].lower() and not record["name"].endswith(".")
+
+
+def test_values_are_byte_exact_and_ttls_default_to_300() -> None:
+    q = _heavy()
+    zones = tfvars(q)["zones"]
+    for zone in q.dns.zones:
+        written = zones[zone.domain]["records"]
+        assert len(written) == len(zone.records)
+        for record in zone.records:
+            item = written[f"{record_fqdn(record.name, zone.domain)}/{record.type}"]
+            if record.type != "TXT":
+                assert item["values"] == record.values
+            if record.alias is None:
+                assert item["ttl"] == (record.ttl if record.ttl is not None else 300)
+    records = zones["acme.example"]["records"]
+    assert records["acme.example/CAA"]["values"] == ['0 issue "amazon.com"']
+    assert records["acme.example/MX"]["ttl"] == 3600
+
+
+def test_long_txt_is_split_and_rejoins_to_the_input() -> None:
+    records = tfvars(_heavy())["zones"]["acme.example"]["records"]
+    (value,) = records["sel._domainkey.acme.example/TXT"]["values"]
+    chunks = value.split('""')
+    assert [len(c) for c in chunks] == [255, 255, 90]
+    assert "".join(chunks) == LONG_TXT
+    assert value == split_txt(LONG_TXT)
+    # Short values, quotes, backslashes and template markers stay exactly as given.
+    assert records["acme.example/TXT"]["values"] == ["v=spf1 -all", QUOTED_TXT]
+
+
+def test_alias_records_have_no_ttl_and_no_values() -> None:
+    record = tfvars(_heavy())["zones"]["acme.example"]["records"]["cdn.acme.example/A"]
+    assert record["ttl"] is None and record["values"] is None
+    assert record["alias"] == ALIAS
+
+
+def test_zone_accounts_delegations_and_adoption() -> None:
+    q = _heavy()
+    zones = tfvars(q)["zones"]
+    assert zones["acme.example"]["account"] == "dns"
+    assert zones["acme.example"]["delegations"] == {
+        "staging.acme.example": {"subdomain": "staging", "account": "website-prod"},
+        "dev.acme.example": {"subdomain": "dev", "account": "dns"},
+    }
+    assert zones["xn--bcher-kva.example"]["existing_zone_id"] == "Z0123456789ABCDEFGHIJ"
+    ctx = context(q)
+    assert [a["key"] for a in ctx["accounts"]] == ["dns", "website-prod", "legacy"]
+    assert ctx["adopted"] == [{"domain": "xn--bcher-kva.example", "alias": "legacy"}]
+    assert tfvars(q)["account_ids"] == {"legacy": "123456789012"}
+    # The zone without an account goes to the account with purpose dns.
+    assert tfvars(_seed())["zones"]["acme.example"]["account"] == "dns"
+
+
+def test_adding_a_record_keeps_every_other_key_and_value() -> None:
+    before = tfvars(_heavy())["zones"]
+    data = _heavy_data()
+    data["dns"]["zones"][0]["records"].insert(0, {"name": "new", "type": "A", "values": ["203.0.113.99"]})
+    after = tfvars(validate_questionnaire(data))["zones"]
+    added = set(after["acme.example"]["records"]) - set(before["acme.example"]["records"])
+    assert added == {"new.acme.example/A"}
+    for key, record in before["acme.example"]["records"].items():
+        assert after["acme.example"]["records"][key] == record
+
+
+# ------------------------------------------------------------------------ rendered repository
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    q = VARIANTS[request.param]()
+    return request.param, q, _render(q, tmp_path_factory.mktemp(request.param))
+
+
+def test_standard_files_exist(rendered: Rendered) -> None:
+    _, _, root = rendered
+    for name in [
+        "versions.tf", "providers.tf", "variables.tf", "outputs.tf", "remote_state.tf", "zones.tf",
+        "delegations.tf", "README.md", "client.auto.tfvars.json", "tests/records.tftest.hcl",
+        "tests/record_types.tftest.hcl", "modules/zone/main.tf",
+    ]:
+        assert (root / name).is_file(), name
+
+
+def test_tfvars_file_holds_the_plan_data_byte_exact(rendered: Rendered) -> None:
+    _, q, root = rendered
+    data = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))
+    assert data == tfvars(q)
+    for zone in q.dns.zones:
+        for record in zone.records:
+            if record.type == "TXT":
+                written = [r for r in data["zones"][zone.domain]["records"].values() if r["type"] == "TXT"]
+                rejoined = {"".join(v.split('""')) for r in written for v in r["values"]}
+                assert set(record.values or []) <= rejoined
+
+
+def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> None:
+    _, q, root = rendered
+    variables = _blocks(root / "variables.tf", "variable")
+    for key in tfvars(q):
+        assert key in variables
+        assert "type" in variables[key] and "description" in variables[key]
+    assert variables["member_role_name"]["default"].strip('"') == settings(q)["roles"]["deploy"]
+
+
+def test_one_provider_and_module_per_zone_account(rendered: Rendered) -> None:
+    _, q, root = rendered
+    expected = [a["alias"] for a in context(q)["accounts"]]
+    providers = _hcl(root / "providers.tf").get("provider", [])
+    assert [p['"aws"']["alias"].strip('"') for p in providers] == expected
+    for provider in providers:
+        assert "${var.member_role_name}" in provider['"aws"']["assume_role"][0]["role_arn"]
+    modules = _blocks(root / "zones.tf", "module")
+    assert sorted(modules) == sorted(f"zones_{alias}" for alias in expected)
+    for alias in expected:
+        assert modules[f"zones_{alias}"]["providers"] == {"aws": f"${{aws.{alias}}}"}
+
+
+def test_adopted_zones_are_imported(rendered: Rendered) -> None:
+    name, q, root = rendered
+    imports = _hcl(root / "zones.tf").get("import", [])
+    assert len(imports) == len(context(q)["accounts"])
+    if name == "dns-heavy":
+        assert 'module.zones_legacy["xn--bcher-kva.example"]' in (root / "tests/records.tftest.hcl").read_text()
+
+
+def test_no_free_text_in_hcl(rendered: Rendered) -> None:
+    _, q, root = rendered
+    for path in [*root.glob("*.tf"), *root.glob("modules/**/*.tf"), *root.glob("tests/*.hcl")]:
+        text = path.read_text(encoding="utf-8")
+        assert q.client.name not in text, path
+        assert "mx1.mail.example" not in text or path.name == "record_types.tftest.hcl", path
+
+
+def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:
+    name, _, root = rendered
+    report = cli_tier({f"{root.name}-{name}": root})
+    assert not report.findings, "\n".join(str(f) for f in report.findings)

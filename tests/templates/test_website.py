@@ -1,0 +1,153 @@
+"""The aws-website template: plan/website.py and the rendered repository."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+from orgscaffold.plan import plan
+from orgscaffold.plan.website import context, tfvars
+from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
+from orgscaffold.render import render, template_source
+from orgscaffold.verify import Report
+
+from .test_dns import BASE
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+TOKEN_NAME = "github_access_token"
+
+
+def _seed_data() -> dict[str, Any]:
+    data = copy.deepcopy(BASE)
+    data["dns"]["zones"][0]["records"] = [r for r in data["dns"]["zones"][0]["records"] if r["name"] != "www"]
+    data["website"] = {
+        "apps": [
+            {
+                "name": "acme-site",
+                "repository": "https://github.com/acme-widgets/website",
+                "domain": "acme.example",
+                "subdomains": ["", "www"],
+            }
+        ]
+    }
+    return data
+
+
+def _seed() -> Questionnaire:
+    return validate_questionnaire(_seed_data())
+
+
+def _two_apps() -> Questionnaire:
+    """A second app on a name inside the zone (its domain is no apex: CNAMEs only)."""
+    data = _seed_data()
+    data["website"]["apps"].append(
+        {
+            "name": "docs",
+            "repository": "https://github.com/acme-widgets/docs",
+            "branch": "release/v1",
+            "platform": "WEB_COMPUTE",
+            "domain": "docs.acme.example",
+            "subdomains": ["", "beta"],
+        }
+    )
+    return validate_questionnaire(data)
+
+
+VARIANTS: dict[str, Callable[[], Questionnaire]] = {"seed": _seed, "two-apps": _two_apps}
+if (EXAMPLES / "seed.yaml").is_file():
+    VARIANTS["example-seed"] = lambda: load_questionnaire(EXAMPLES / "seed.yaml")
+if (EXAMPLES / "acme-full.yaml").is_file():
+    VARIANTS["example-acme-full"] = lambda: load_questionnaire(EXAMPLES / "acme-full.yaml")
+
+Rendered = tuple[str, Questionnaire, Path]
+
+
+def _hcl(path: Path) -> dict[str, Any]:
+    return hcl2.loads(path.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------------- plan/website.py
+
+
+def test_not_rendered_without_apps() -> None:
+    q = validate_questionnaire(copy.deepcopy(BASE))
+    assert [p.key for p in plan(q)] == ["bootstrap", "identity", "dns"]
+
+
+def test_tfvars_reproduce_the_apps_and_resolve_zone_and_accounts() -> None:
+    q = _two_apps()
+    apps = tfvars(q)["apps"]
+    assert list(apps) == ["acme-site", "docs"]
+    for app in q.website.apps:
+        item = apps[app.name]
+        assert (item["repository"], item["branch"], item["platform"], item["domain"], item["subdomains"]) == (
+            app.repository, app.branch, app.platform, app.domain, list(app.subdomains),
+        )
+        assert item["account"] == "website-prod"
+        assert (item["zone"], item["zone_account"]) == ("acme.example", "dns")
+    assert [a["key"] for a in context(q)["accounts"]] == ["website-prod", "dns"]
+
+
+def test_no_secret_anywhere_in_the_plan() -> None:
+    for repo in plan(_seed()):
+        assert TOKEN_NAME not in json.dumps(repo.answers)
+
+
+# ------------------------------------------------------------------------ rendered repository
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    q = VARIANTS[request.param]()
+    root = render(plan(q, only={"website"}), tmp_path_factory.mktemp(request.param), source=template_source())
+    return request.param, q, root["website"]
+
+
+def test_standard_files_exist(rendered: Rendered) -> None:
+    _, _, root = rendered
+    for name in [
+        "versions.tf", "providers.tf", "variables.tf", "outputs.tf", "remote_state.tf", "apps.tf", "records.tf",
+        "build_spec.yml", "README.md", "client.auto.tfvars.json", "tests/website.tftest.hcl", "modules/app/main.tf",
+    ]:
+        assert (root / name).is_file(), name
+
+
+def test_tfvars_file_holds_the_plan_data(rendered: Rendered) -> None:
+    _, q, root = rendered
+    assert json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8")) == tfvars(q)
+
+
+def test_token_is_a_sensitive_variable_never_rendered(rendered: Rendered) -> None:
+    _, q, root = rendered
+    variables = {k.strip('"'): v for b in _hcl(root / "variables.tf")["variable"] for k, v in b.items()}
+    token = variables[TOKEN_NAME]
+    assert token["sensitive"] is True and "default" not in token
+    for key in tfvars(q):
+        assert "type" in variables[key] and "description" in variables[key]
+    answers = (root / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert TOKEN_NAME not in answers and TOKEN_NAME not in (root / "client.auto.tfvars.json").read_text()
+
+
+def test_records_go_to_the_dns_account_with_remote_state_zone_ids(rendered: Rendered) -> None:
+    _, q, root = rendered
+    text = (root / "records.tf").read_text(encoding="utf-8")
+    for account in context(q)["zone_accounts"]:
+        for kind in ("validation", "cname", "apex"):
+            assert f'resource "aws_route53_record" "{kind}_{account["alias"]}"' in text
+            assert f"provider = aws.{account['alias']}" in text
+    assert "data.terraform_remote_state.dns.outputs.zone_ids" in text
+    assert '"Z2FDTNDATAQYW2"' in text
+    association = (root / "modules/app/main.tf").read_text(encoding="utf-8")
+    assert "wait_for_verification = false" in association and 'stage             = "PRODUCTION"' in association
+
+
+def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:
+    name, _, root = rendered
+    report = cli_tier({f"{root.name}-{name}": root})
+    assert not report.findings, "\n".join(str(f) for f in report.findings)
