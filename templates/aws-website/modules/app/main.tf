@@ -7,8 +7,14 @@ resource "aws_amplify_app" "this" {
   platform    = var.platform
   build_spec  = var.build_spec
   # Connects through the Amplify GitHub App; the token is a sensitive variable, never rendered.
+  # It is needed only to create the app: pull-request plans and drift checks run without it
+  # (null), and a later token rotation must not show up as a change.
   access_token = var.access_token
   tags         = var.tags
+
+  lifecycle {
+    ignore_changes = [access_token]
+  }
 }
 
 resource "aws_amplify_branch" "this" {

@@ -30,8 +30,9 @@ variable "build_spec" {
 
 variable "access_token" {
   type        = string
-  description = "GitHub token for the Amplify GitHub App (supplied at apply time, never stored in files)."
+  description = "GitHub token for the Amplify GitHub App (supplied at apply time, never stored in files); null in plans."
   sensitive   = true
+  default     = null
 }
 
 variable "domain" {
