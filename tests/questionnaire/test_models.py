@@ -14,7 +14,15 @@ from orgscaffold.questionnaire import (
     parse_questionnaire_text,
     validate_questionnaire,
 )
-from orgscaffold.questionnaire.dns import DEFAULT_TTL, TXT_CHUNK, TXT_VALUE_MAX, record_fqdn, split_txt
+from orgscaffold.questionnaire.dns import (
+    DEFAULT_TTL,
+    TXT_CHUNK,
+    TXT_VALUE_MAX,
+    parse_txt_record_value,
+    record_fqdn,
+    txt_record_value,
+    txt_strings,
+)
 from orgscaffold.questionnaire.models import ALL_GUARDRAILS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -142,18 +150,43 @@ def test_record_fqdn_rejects(name: str) -> None:
 
 
 @pytest.mark.parametrize("length", [0, 1, 254, 255, 256, 510, 511, 3999, TXT_VALUE_MAX])
-def test_split_txt_chunks_and_round_trips(length: int) -> None:
+def test_txt_record_value_splits_into_255_byte_strings_and_round_trips(length: int) -> None:
     value = "".join(chr(ord("a") + i % 26) for i in range(length))
-    chunks = split_txt(value).split('""')
-    assert "".join(chunks) == value
-    assert all(len(chunk) <= TXT_CHUNK for chunk in chunks)
-    assert len(chunks) == max(1, -(-length // TXT_CHUNK))
+    record = txt_record_value(value)
+    strings = txt_strings(record)
+    assert b"".join(strings).decode() == value == parse_txt_record_value(record)
+    assert all(len(string) <= TXT_CHUNK for string in strings)
+    assert len(strings) == max(1, -(-length // TXT_CHUNK))
+    assert record == '""'.join(value[i : i + TXT_CHUNK] for i in range(0, length, TXT_CHUNK))
 
 
-def test_split_txt_leaves_short_values_alone() -> None:
-    assert split_txt("v=spf1 -all") == "v=spf1 -all"
-    assert split_txt("x" * 255) == "x" * 255
-    assert split_txt("x" * 256) == "x" * 255 + '""' + "x"
+def test_txt_record_value_leaves_short_plain_values_alone() -> None:
+    assert txt_record_value("v=spf1 -all") == "v=spf1 -all"
+    assert txt_record_value("x" * 255) == "x" * 255
+    assert txt_record_value("x" * 256) == "x" * 255 + '""' + "x"
+
+
+def test_txt_record_value_escapes_as_route53_presents_values() -> None:
+    # Route 53 presentation format: \" and \\ escaped, other bytes outside printable ASCII in
+    # three-digit octal (of the UTF-8 encoding); the provider adds only the outer quotes.
+    assert txt_record_value('say "hi" \\ é') == 'say \\"hi\\" \\\\ \\303\\251'
+    assert txt_record_value("a\nb\tc") == "a\\012b\\011c"
+    assert txt_record_value("${x} %{y}") == "${x} %{y}"
+
+
+@pytest.mark.parametrize(
+    "value", ['"' * 300, "é" * 200, "\\" * 256, "😀" * 70 + "x", 'end with quote"' * 20, ""]
+)
+def test_txt_record_value_never_cuts_an_escape_and_counts_bytes(value: str) -> None:
+    strings = txt_strings(txt_record_value(value))
+    assert all(len(string) <= TXT_CHUNK for string in strings)
+    assert b"".join(strings) == value.encode("utf-8")
+
+
+def test_parse_txt_record_value_rejects_malformed_input() -> None:
+    for bad in ['a"b', "a\\qb", "a\\12"]:
+        with pytest.raises(ValueError):
+            parse_txt_record_value(bad)
 
 
 def test_long_txt_value_is_accepted_and_kept_whole() -> None:

@@ -14,7 +14,7 @@ import pytest
 from orgscaffold.plan import plan, settings
 from orgscaffold.plan.dns import context, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
-from orgscaffold.questionnaire.dns import record_fqdn, split_txt
+from orgscaffold.questionnaire.dns import parse_txt_record_value, record_fqdn, txt_record_value, txt_strings
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 
@@ -162,12 +162,13 @@ def test_values_are_byte_exact_and_ttls_default_to_300() -> None:
 def test_long_txt_is_split_and_rejoins_to_the_input() -> None:
     records = tfvars(_heavy())["zones"]["acme.example"]["records"]
     (value,) = records["sel._domainkey.acme.example/TXT"]["values"]
-    chunks = value.split('""')
-    assert [len(c) for c in chunks] == [255, 255, 90]
-    assert "".join(chunks) == LONG_TXT
-    assert value == split_txt(LONG_TXT)
-    # Short values, quotes, backslashes and template markers stay exactly as given.
-    assert records["acme.example/TXT"]["values"] == ["v=spf1 -all", QUOTED_TXT]
+    assert [len(s) for s in txt_strings(value)] == [255, 255, 90]
+    assert parse_txt_record_value(value) == LONG_TXT
+    assert value == txt_record_value(LONG_TXT)
+    # Quotes, backslashes and non-ASCII are escaped for Route 53 and decode to exactly the input.
+    written = records["acme.example/TXT"]["values"]
+    assert written == ["v=spf1 -all", txt_record_value(QUOTED_TXT)]
+    assert [parse_txt_record_value(v) for v in written] == ["v=spf1 -all", QUOTED_TXT]
 
 
 def test_alias_records_have_no_ttl_and_no_values() -> None:
@@ -231,7 +232,7 @@ def test_tfvars_file_holds_the_plan_data_byte_exact(rendered: Rendered) -> None:
         for record in zone.records:
             if record.type == "TXT":
                 written = [r for r in data["zones"][zone.domain]["records"].values() if r["type"] == "TXT"]
-                rejoined = {"".join(v.split('""')) for r in written for v in r["values"]}
+                rejoined = {parse_txt_record_value(v) for r in written for v in r["values"]}
                 assert set(record.values or []) <= rejoined
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from orgscaffold.questionnaire import Questionnaire
-from orgscaffold.questionnaire.dns import DEFAULT_TTL, Record, Zone, record_fqdn, split_txt
+from orgscaffold.questionnaire.dns import DEFAULT_TTL, Record, Zone, record_fqdn, txt_record_value
 
 
 def purpose_account(q: Questionnaire, purpose: str) -> str:
@@ -40,7 +40,7 @@ def _record(zone: Zone, record: Record) -> dict[str, Any]:
     fqdn = record_fqdn(record.name, zone.domain)
     values: list[str] | None = None
     if record.values is not None:
-        values = [split_txt(v) for v in record.values] if record.type == "TXT" else list(record.values)
+        values = [txt_record_value(v) for v in record.values] if record.type == "TXT" else list(record.values)
     alias = None
     if record.alias is not None:
         alias = {

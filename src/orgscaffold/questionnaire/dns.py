@@ -81,13 +81,63 @@ def record_fqdn(name: str, zone: str) -> str:
     return ".".join([*labels, zone]) if labels else zone
 
 
-def split_txt(value: str) -> str:
-    """Return a TXT value as Route 53 wants it: 255-character strings joined by ``""``.
+def txt_record_value(value: str) -> str:
+    """Return one TXT value in the form Route 53 stores and returns it, for the provider's ``records``.
 
-    The provider adds the outer quotes; a value of at most 255 characters is returned unchanged.
+    The provider only wraps each value in double quotes (terraform-provider-aws
+    ``flattenTxtEntry``), so the rest of the DNS presentation format is ours to write: ``"`` and
+    ``\\`` are backslash-escaped, bytes outside printable ASCII become ``\\ddd`` octal escapes of the
+    UTF-8 encoding (as Route 53 returns them, so plans stay clean), and the value is split into
+    character-strings of at most 255 bytes joined by ``""`` (REFERENCE.md "Route 53"). An escape
+    always stands for one byte, so a split never cuts one.
     """
-    chunks = [value[i : i + TXT_CHUNK] for i in range(0, len(value), TXT_CHUNK)] or [""]
-    return '""'.join(chunks)
+    strings: list[str] = []
+    current: list[str] = []
+    for byte in value.encode("utf-8"):
+        if len(current) == TXT_CHUNK:
+            strings.append("".join(current))
+            current = []
+        char = chr(byte)
+        if char in '"\\':
+            current.append("\\" + char)
+        elif 0x20 <= byte < 0x7F:
+            current.append(char)
+        else:
+            current.append(f"\\{byte:03o}")
+    strings.append("".join(current))
+    return '""'.join(strings)
+
+
+def txt_strings(record: str) -> list[bytes]:
+    """The character-strings of a Route 53 TXT value written by :func:`txt_record_value`, unescaped."""
+    strings = [bytearray()]
+    index = 0
+    while index < len(record):
+        char = record[index]
+        if char == "\\":
+            following = record[index + 1 : index + 4]
+            if following[:1] in ('"', "\\"):
+                strings[-1].append(ord(following[0]))
+                index += 2
+            elif len(following) == 3 and following.isdigit():
+                strings[-1].append(int(following, 8))
+                index += 4
+            else:
+                raise ValueError(f"invalid escape at position {index} of a TXT value")
+        elif char == '"':
+            if record[index + 1 : index + 2] != '"':
+                raise ValueError(f'a lone " at position {index} of a TXT value')
+            strings.append(bytearray())
+            index += 2
+        else:
+            strings[-1].append(ord(char))
+            index += 1
+    return [bytes(b) for b in strings]
+
+
+def parse_txt_record_value(record: str) -> str:
+    """Inverse of :func:`txt_record_value`: the original text of a Route 53 TXT value."""
+    return b"".join(txt_strings(record)).decode("utf-8")
 
 
 class _Model(BaseModel):
@@ -135,6 +185,12 @@ def _check_value(record_type: str, value: str) -> str | None:
     elif record_type == "TXT":
         if len(value) > TXT_VALUE_MAX:
             return f"a TXT value is at most {TXT_VALUE_MAX} characters (this one has {len(value)})"
+        encoded = len(txt_record_value(value)) + 2
+        if encoded > TXT_VALUE_MAX:
+            return (
+                f"written for Route 53 this TXT value takes {encoded} characters (quotes, backslashes and "
+                f"non-ASCII characters are escaped); the limit is {TXT_VALUE_MAX}"
+            )
     elif record_type == "CAA":
         match = _CAA_RE.fullmatch(value)
         if not match or int(match[1]) > 255:
