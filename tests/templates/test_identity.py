@@ -12,7 +12,8 @@ import hcl2
 import pytest
 
 from orgscaffold.plan import plan
-from orgscaffold.plan.identity import expand_assignments, hcl_string, tfvars
+from orgscaffold.plan.hcl import hcl_string
+from orgscaffold.plan.identity import expand_assignments, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
 from orgscaffold.questionnaire.guardrails import guardrail_document, minified_size
 from orgscaffold.render import render, template_source

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.guardrails import guardrail_document
@@ -76,19 +77,6 @@ def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
     roles = Names(q).roles
     wanted = [key for key in DEPLOYING_REPOSITORIES if key != "website" or q.website.apps]
     return [roles[f"{key}_{stage}"] for key in wanted]
-
-
-def hcl_string(text: str) -> str:
-    """An HCL string literal holding ``text`` as data: escaped, with no interpolation or directive.
-
-    JSON escapes that HCL lacks (``\\b``, ``\\f``) and other control characters become ``\\uNNNN``;
-    ``${`` and ``%{`` are doubled (REFERENCE.md "Copier and python-hcl2").
-    """
-    simple = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    escaped = "".join(
-        simple.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F else ch) for ch in text
-    )
-    return '"' + escaped.replace("${", "$${").replace("%{", "%%{") + '"'
 
 
 def _test_fixtures(q: Questionnaire) -> dict[str, Any]:

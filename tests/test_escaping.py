@@ -1,0 +1,84 @@
+"""The escaping paths, judged by the real CLI: hostile free text comes back unchanged.
+
+Two paths carry free text into generated repositories: JSON data files (client.auto.tfvars.json,
+written by copier's to_nice_json) and HCL literals (plan.hcl.hcl_string, used in generated
+tests). One terraform test per example checks both: a variable fed from a .tfvars.json file must
+equal the HCL literal of the same text, and its bytes must equal the original's.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import hcl2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orgscaffold.plan.hcl import hcl_string
+from orgscaffold.verify.cli import Toolchain, _environment
+
+HOSTILE = [
+    "",
+    'quote " and backslash \\ and \\" together',
+    "${var.secret} %{ if true }x%{ endif } $${escaped} %%{escaped}",
+    "${{ github.event.issue.title }} {{ 7*7 }} {% raw %}",
+    "line one\nline two\r\nthird\ttab",
+    "control \x00 \x01 \x08 \x0c \x1b \x7f \x85",
+    "é ü ñ 日本語 עברית العربية 😀 👩‍👩‍👧",
+    "trailing backslash \\",
+    "$",
+    "%",
+    "$$",
+    "$${",
+    "%%{",
+]
+
+# Any Unicode except surrogates (not encodable as UTF-8, so never in a YAML or JSON file).
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+def _check(texts: list[str], toolchain: Toolchain, work: Path) -> None:
+    work.mkdir(parents=True)
+    (work / "main.tf").write_text(
+        'variable "texts" {\n  type = list(string)\n}\n\noutput "texts" {\n  value = var.texts\n}\n',
+        encoding="utf-8",
+    )
+    (work / "data.auto.tfvars.json").write_text(json.dumps({"texts": texts}, indent=2), encoding="utf-8")
+    literals = ",\n      ".join(hcl_string(t) for t in texts)
+    # The original bytes, as plain base64 that needs no escaping. OpenTofu and Terraform hold
+    # strings in NFC (cty normalises them), so that is what must come back; all else is exact.
+    expected = ", ".join(f'"{base64.b64encode(unicodedata.normalize("NFC", t).encode()).decode()}"' for t in texts)
+    (work / "tests").mkdir()
+    (work / "tests" / "escaping.tftest.hcl").write_text(
+        'run "texts" {\n  command = plan\n\n'
+        f"  assert {{\n    condition     = var.texts == tolist([\n      {literals}\n    ])\n"
+        '    error_message = "the data file and the HCL literals disagree"\n  }\n\n'
+        f"  assert {{\n    condition     = [for t in var.texts : base64encode(t)] == [{expected}]\n"
+        '    error_message = "the data file changed the text"\n  }\n}\n',
+        encoding="utf-8",
+    )
+    # python-hcl2 must read the literals as well (tier 1 parses every generated file).
+    hcl2.loads((work / "tests" / "escaping.tftest.hcl").read_text(encoding="utf-8"))
+    env = _environment(toolchain, work.parent / f"{work.name}-cli")
+    for args in (["init", "-backend=false"], ["test"]):
+        result = subprocess.run(
+            [str(toolchain.binary), *args, "-no-color"], cwd=work, env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hostile_strings_survive_both_paths(toolchain: Toolchain, tmp_path: Path) -> None:
+    _check(HOSTILE, toolchain, tmp_path / "hostile")
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(TEXT, min_size=1, max_size=25))
+def test_arbitrary_unicode_survives_both_paths(
+    texts: list[str], toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _check(texts, toolchain, tmp_path_factory.mktemp("prop") / "repo")
