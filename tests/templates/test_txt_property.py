@@ -54,7 +54,8 @@ def test_txt_values_round_trip_to_the_mocked_plan(
     repo = render([dns], work, source=template_source())["dns"]
     asserts = "".join(
         f'\n  assert {{\n    condition     = {TXT_RECORDS}["t{i}.acme.example/TXT"].records == '
-        f'toset([{hcl_string(txt_record_value(v))}])\n    error_message = "TXT t{i} changed on its way to the plan."\n  }}\n'
+        f"toset([{hcl_string(txt_record_value(v))}])\n"
+        f'    error_message = "TXT t{i} changed on its way to the plan."\n  }}\n'
         for i, v in enumerate(values)
     )
     tests = next((repo / "tests").glob("records.tftest.hcl"))
