@@ -9,13 +9,16 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from orgscaffold import __version__
 from orgscaffold.errors import OrgscaffoldError, QuestionnaireError, UserError, VerificationError
 from orgscaffold.verify import Report
+
+if TYPE_CHECKING:
+    from orgscaffold.upgrade import UpgradeResult
 
 app = typer.Typer(
     name="orgscaffold",
@@ -197,6 +200,48 @@ def validate(
         raise typer.Exit(EXIT_VERIFY)
 
 
+class ReportFormat(StrEnum):
+    """Output formats of the handover report."""
+
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def runbook(
+    questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
+) -> None:
+    """Print the deployment runbook of this client: every step from an empty AWS account, with checks."""
+    from orgscaffold.handover import render_document
+    from orgscaffold.questionnaire import load_questionnaire
+
+    try:
+        text = render_document(load_questionnaire(questionnaire), "runbook")
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    typer.echo(text, nl=False)
+
+
+@app.command()
+def report(
+    questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
+    format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.md,  # noqa: A002
+) -> None:
+    """Print the handover report: account inventory, access matrix, DNS inventory, guardrails."""
+    from orgscaffold.handover import render_document, report_data
+    from orgscaffold.questionnaire import load_questionnaire
+
+    try:
+        q = load_questionnaire(questionnaire)
+        if format is ReportFormat.json:
+            text = json.dumps(report_data(q), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = render_document(q, "report")
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    typer.echo(text, nl=False)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the questionnaire (for editor completion and checks)."""
@@ -236,3 +281,103 @@ def init(
     else:
         file.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {file}; next: orgscaffold check {file}")
+
+
+class ConflictStyle(StrEnum):
+    """How copier leaves a hunk it cannot merge."""
+
+    inline = "inline"
+    rej = "rej"
+
+
+def _print_upgrade(result: UpgradeResult) -> None:
+    for name, done in result.repositories.items():
+        version = (
+            done.commit_before
+            if done.commit_before == done.commit_after
+            else f"{done.commit_before} -> {done.commit_after}"
+        )
+        typer.secho(f"{name}: template {version}", bold=True)
+        for line in done.changes or ["  (no changes)"]:
+            typer.echo(f"  {line.strip()}" if line.strip() else line)
+    for name, files in result.conflicts.items():
+        for file, lines in files.items():
+            where = f" (conflict markers at line {', '.join(map(str, lines))})" if lines else ""
+            _err(f"conflict: {name}/{file}{where}")
+    if result.conflicts:
+        _err("resolve the conflicts, then commit; nothing was committed")
+    else:
+        typer.secho("review the changes with git diff, then commit them", fg=typer.colors.GREEN, err=True)
+
+
+@app.command()
+def upgrade(
+    directory: Annotated[Path, typer.Argument(help="A folder of generated repositories (or one).", file_okay=False)],
+    template: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Template source (default: this installation's templates, or the recorded source)."),
+    ] = None,
+    vcs_ref: Annotated[Optional[str], typer.Option(help="Template git ref to upgrade to.")] = None,  # noqa: UP045
+    conflict: Annotated[
+        ConflictStyle, typer.Option(help="Leave conflicts as inline markers or as .rej files.")
+    ] = ConflictStyle.inline,
+) -> None:
+    """Update every repository to a newer template version, in deployment order, keeping client edits.
+
+    Refuses to start while any repository has uncommitted changes; exits 1 when any conflict remains.
+    """
+    from orgscaffold.upgrade import upgrade as run_upgrade
+
+    try:
+        result = run_upgrade(directory, template=template, vcs_ref=vcs_ref, conflict=conflict.value, progress=_progress)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    _print_upgrade(result)
+    if result.conflicts:
+        raise typer.Exit(EXIT_VERIFY)
+
+
+@app.command()
+def update(
+    directory: Annotated[Path, typer.Argument(help="A folder of generated repositories (or one).", file_okay=False)],
+    questionnaire: Annotated[
+        Path, typer.Option("--questionnaire", "-q", help="The changed questionnaire.", dir_okay=False)
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Apply destructive changes (replaced resources, manual steps).")
+    ] = False,
+    template: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Template source holding the recorded template commit (default: as for upgrade)."),
+    ] = None,
+    conflict: Annotated[
+        ConflictStyle, typer.Option(help="Leave conflicts as inline markers or as .rej files.")
+    ] = ConflictStyle.inline,
+) -> None:
+    """Re-render the repositories with a changed questionnaire's answers, keeping client edits.
+
+    Prints the change-impact report first; destructive changes need --yes (exit 2 without it).
+    """
+    from orgscaffold.upgrade import assess
+    from orgscaffold.upgrade import update as run_update
+
+    try:
+        assessment = assess(directory, questionnaire)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    for change in assessment.changes:
+        colour = typer.colors.GREEN if change not in assessment.destructive else typer.colors.YELLOW
+        typer.secho(str(change), fg=colour)
+    if not assessment.repositories:
+        typer.echo("nothing to update: the repositories already carry these answers")
+        return
+    if assessment.destructive and not yes:
+        _err(f"{len(assessment.destructive)} destructive change(s) above: review them, then run again with --yes")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        result = run_update(assessment, yes=yes, template=template, conflict=conflict.value, progress=_progress)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    _print_upgrade(result)
+    if result.conflicts:
+        raise typer.Exit(EXIT_VERIFY)

@@ -64,6 +64,9 @@ def parse_only(only: Iterable[str] | None) -> set[str] | None:
 
 def settings(q: Questionnaire) -> dict[str, Any]:
     """Static settings shared by every repository of one client."""
+    # Imported here: orgscaffold.handover builds on the plan modules imported above.
+    from orgscaffold.handover import handover_data
+
     names = Names(q)
     repos = {
         spec.key: {
@@ -101,6 +104,7 @@ def settings(q: Questionnaire) -> dict[str, Any]:
         },
         "repositories": repos,
         "roles": names.roles,
+        "handover": handover_data(q),
     }
 
 
