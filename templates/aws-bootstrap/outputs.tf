@@ -47,3 +47,18 @@ output "config_bucket" {
   description = "Name of the AWS Config delivery bucket; null when AWS Config is disabled."
   value       = try(aws_s3_bucket.log["config"].bucket, null)
 }
+
+output "github_oidc_provider_arn" {
+  description = "ARN of the GitHub Actions OIDC provider of the management account."
+  value       = aws_iam_openid_connect_provider.this.arn
+}
+
+output "ci_role_arns" {
+  description = "Repository key -> ARNs of its CI roles: plan (pull requests, drift check) and apply (the gated environment)."
+  value = tomap({
+    for key in keys(var.ci_roles) : key => {
+      plan  = aws_iam_role.ci["${key}_plan"].arn
+      apply = aws_iam_role.ci["${key}_apply"].arn
+    }
+  })
+}

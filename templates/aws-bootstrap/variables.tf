@@ -135,3 +135,50 @@ variable "state" {
     error_message = "state.encryption must be none or kms."
   }
 }
+
+variable "github" {
+  type = object({
+    owner        = string
+    owner_id     = optional(number)
+    subject_form = string
+  })
+  description = "GitHub owner of the repositories, its numeric id (null when unknown) and the OIDC subject form the CI roles trust: immutable (repo:<owner>@<owner_id>/<repo>@<repo_id>:...) or legacy (repo:<owner>/<repo>:...)."
+
+  validation {
+    condition     = contains(["immutable", "legacy"], var.github.subject_form)
+    error_message = "github.subject_form must be immutable or legacy."
+  }
+}
+
+variable "ci_roles" {
+  type = map(object({
+    name             = string
+    repository_id    = optional(number)
+    state_key        = string
+    reads_state_keys = list(string)
+    plan_role        = string
+    apply_role       = string
+    plan_subjects    = list(string)
+    apply_subjects   = list(string)
+  }))
+  description = "CI roles of each generated repository, keyed by repository key: repository name and id, its state key and the state keys it reads outputs from, the role names, and the exact OIDC subjects each role trusts."
+
+  validation {
+    condition     = alltrue([for key in keys(var.ci_roles) : contains(["bootstrap", "identity", "dns", "website"], key)])
+    error_message = "ci_roles keys must be bootstrap, identity, dns or website."
+  }
+
+  validation {
+    condition     = alltrue([for repo in var.ci_roles : length(repo.plan_subjects) > 0 && length(repo.apply_subjects) > 0])
+    error_message = "Every CI role must trust at least one subject (a role without a subject condition trusts all of GitHub)."
+  }
+}
+
+variable "member_roles" {
+  type = object({
+    readonly    = string
+    deploy      = string
+    break_glass = string
+  })
+  description = "Role names in member accounts: the read-only and deployment roles created by aws-identity-management, and the role Organizations creates in every new account (used by aws-identity-management to create the other two)."
+}

@@ -1,8 +1,15 @@
 """Render context of the bootstrap repository (management account).
 
 The bootstrap repository holds the organisation, its OUs and member accounts, CloudTrail, AWS
-Config, the password policy and the shared state backend. Everything the client decides reaches it
-as data in ``client.auto.tfvars.json``; the templates hold only logic.
+Config, the password policy, the shared state backend, GitHub's OIDC provider and the CI roles of
+every generated repository. Everything the client decides reaches it as data in
+``client.auto.tfvars.json``; the templates hold only logic.
+
+The OIDC subjects each CI role trusts are computed here, as exact strings. The immutable form
+(``repo:<owner>@<owner_id>/<repo>@<repo_id>:...``) is used only when ``github.owner_id`` and the id
+of every rendered repository are known; otherwise every role trusts the legacy form
+(``repo:<owner>/<repo>:...``). A partial set of ids is a fallback, not an error: repository ids
+exist only once the repositories are created, so a questionnaire often knows the owner's id first.
 """
 
 from __future__ import annotations
@@ -41,6 +48,80 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
             "encryption": q.state.encryption,
             "kms_key_alias": names.state_kms_alias,
         },
+        "github": _github(q),
+        "ci_roles": _ci_roles(q),
+        "member_roles": {role: names.roles[role] for role in ("readonly", "deploy", "break_glass")},
+    }
+
+
+# Remote states each repository reads (the producers of its templates' remote_state.tf): its CI
+# roles may read those state keys besides their own.
+STATE_READS: dict[str, tuple[str, ...]] = {
+    "bootstrap": (),
+    "identity": ("bootstrap",),
+    "dns": ("bootstrap",),
+    "website": ("bootstrap", "dns"),
+}
+
+IMMUTABLE = "immutable"
+LEGACY = "legacy"
+
+
+def _rendered_repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """The repositories that will exist (settings' ``rendered``), in deployment order."""
+    # Imported here: orgscaffold.plan imports this module to build the plan.
+    from orgscaffold.plan import settings
+
+    repositories: dict[str, dict[str, Any]] = settings(q)["repositories"]
+    return {key: repo for key, repo in repositories.items() if repo["rendered"]}
+
+
+def subject_form(q: Questionnaire) -> str:
+    """``immutable`` when the owner id and the id of every rendered repository are known, else ``legacy``."""
+    ids = q.github.repository_ids
+    known = all(getattr(ids, key) is not None for key in _rendered_repositories(q))
+    return IMMUTABLE if q.github.owner_id is not None and known else LEGACY
+
+
+def subject_prefix(q: Questionnaire, key: str) -> str:
+    """``repo:<owner>/<repo>`` (legacy) or ``repo:<owner>@<owner_id>/<repo>@<repo_id>`` (immutable)."""
+    name = Names(q).repository(key)
+    if subject_form(q) == IMMUTABLE:
+        return f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"
+    return f"repo:{q.github.owner}/{name}"
+
+
+def plan_subjects(q: Questionnaire, key: str) -> list[str]:
+    """Subjects of the plan role: pull requests, and the default branch (the scheduled drift check)."""
+    prefix = subject_prefix(q, key)
+    return [f"{prefix}:pull_request", f"{prefix}:ref:refs/heads/{q.github.default_branch}"]
+
+
+def apply_subjects(q: Questionnaire, key: str) -> list[str]:
+    """Subject of the apply role: only jobs running in the apply environment."""
+    return [f"{subject_prefix(q, key)}:environment:{q.github.apply_environment}"]
+
+
+def _github(q: Questionnaire) -> dict[str, Any]:
+    return {"owner": q.github.owner, "owner_id": q.github.owner_id, "subject_form": subject_form(q)}
+
+
+def _ci_roles(q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """CI roles of every rendered repository, keyed by repository key."""
+    repositories = _rendered_repositories(q)
+    roles = Names(q).roles
+    return {
+        key: {
+            "name": repo["name"],
+            "repository_id": getattr(q.github.repository_ids, key),
+            "state_key": repo["state_key"],
+            "reads_state_keys": [repositories[producer]["state_key"] for producer in STATE_READS[key]],
+            "plan_role": roles[f"{key}_plan"],
+            "apply_role": roles[f"{key}_apply"],
+            "plan_subjects": plan_subjects(q, key),
+            "apply_subjects": apply_subjects(q, key),
+        }
+        for key, repo in repositories.items()
     }
 
 
