@@ -1,6 +1,7 @@
 """Render stage: copier renders one template per repository into a staging folder.
 
-This is the only module that imports copier.
+It also runs ``copier update`` in existing repositories (:func:`update`, used by ``upgrade`` and
+``update``). This is the only module that imports copier.
 """
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 import copier
+import yaml
+from plumbum import ProcessExecutionError, local
 
+from orgscaffold.bundle import canonical_url, installed_bundle
 from orgscaffold.errors import RenderError, TemplateSourceError
 from orgscaffold.plan import RepoPlan
 
@@ -23,10 +28,20 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 @dataclass(frozen=True)
 class TemplateSource:
-    """Where the templates come from: a git repository root (path or URL) and the ref to render."""
+    """Where the templates come from: a git repository root, bundle or URL, and the ref to render.
+
+    ``record_url`` is the ``_src_path`` written to the answers files when it differs from ``url``
+    (rendering from the bundle of a wheel records the canonical repository URL).
+    """
 
     url: str
     vcs_ref: str | None
+    record_url: str | None = None
+
+    @property
+    def recorded(self) -> str:
+        """The ``_src_path`` that answers files rendered from this source carry."""
+        return self.record_url or self.url
 
 
 def _checkout_root() -> Path | None:
@@ -41,7 +56,9 @@ def template_source(template: str | None = None, *, vcs_ref: str | None = None) 
     """Resolve the template source: an explicit path or URL, else this installation's own templates.
 
     From a development checkout the default ref is HEAD with uncommitted template changes
-    included, so what is tested is what is on disk.
+    included, so what is tested is what is on disk. Installed from a wheel, the default is the
+    bundled template history at the commit the wheel was built from, recorded under the
+    canonical repository URL.
     """
     if template:
         local = Path(template).expanduser()
@@ -51,11 +68,14 @@ def template_source(template: str | None = None, *, vcs_ref: str | None = None) 
             return TemplateSource(str(local.resolve()), vcs_ref)
         return TemplateSource(template, vcs_ref)
     root = _checkout_root()
-    if root is None:
-        raise TemplateSourceError(
-            "cannot find the orgscaffold templates: pass --template PATH_OR_URL (a git repository with copier.yml)"
-        )
-    return TemplateSource(str(root), vcs_ref or "HEAD")
+    if root is not None:
+        return TemplateSource(str(root), vcs_ref or "HEAD")
+    bundle = installed_bundle()
+    if bundle is not None:
+        return TemplateSource(str(bundle), vcs_ref or "HEAD", record_url=canonical_url())
+    raise TemplateSourceError(
+        "cannot find the orgscaffold templates: pass --template PATH_OR_URL (a git repository with copier.yml)"
+    )
 
 
 def _git(args: list[str], cwd: Path | None = None) -> str:
@@ -110,7 +130,9 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
 def _restore_source(answers_file: Path, snapshot: Path, source: TemplateSource) -> None:
     """Point the answers file back at the real template source instead of the snapshot."""
     text = answers_file.read_text(encoding="utf-8")
-    answers_file.write_text(text.replace(f"_src_path: {snapshot}\n", f"_src_path: {source.url}\n", 1), encoding="utf-8")
+    answers_file.write_text(
+        text.replace(f"_src_path: {snapshot}\n", f"_src_path: {source.recorded}\n", 1), encoding="utf-8"
+    )
 
 
 def render(
@@ -144,3 +166,124 @@ def render(
             _restore_source(destination / ANSWERS_FILE, snapshot, source)
             rendered[plan.key] = destination
     return rendered
+
+
+# Copier leaves these lines around a hunk it could not merge (conflict="inline").
+CONFLICT_MARKER = "<<<<<<< before updating"
+Conflict = Literal["inline", "rej"]
+
+
+@dataclass
+class Updated:
+    """What ``copier update`` did to one repository; the changes stay uncommitted, for review."""
+
+    path: Path
+    commit_before: str | None
+    commit_after: str | None
+    changes: list[str] = field(default_factory=list)
+    conflicts: dict[str, list[int]] = field(default_factory=dict)
+
+
+def read_answers(repository: Path) -> dict[str, Any]:
+    """The answers file of a generated repository (``{}`` when it has none)."""
+    path = repository / ANSWERS_FILE
+    if not path.is_file():
+        return {}
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _head_commit(url: str) -> str:
+    """The commit HEAD names in a repository or bundle: committed templates only, never a draft."""
+    listed = _git(["ls-remote", "--", url, "HEAD"]).split()
+    if not listed:
+        raise TemplateSourceError(f"{url} has no HEAD commit")
+    return listed[0]
+
+
+def _redirect(recorded: str, actual: str) -> dict[str, str]:
+    """Git configuration (as environment) that fetches ``actual`` whenever ``recorded`` is asked for.
+
+    Copier renders the old template version from the answers' ``_src_path``; when that is the
+    canonical URL (unreachable offline) or a moved folder, git's ``insteadOf`` serves the same
+    history from the local source without touching the answers file, which must stay committed.
+    """
+    prefixes = [recorded] if recorded.endswith(".git") else [recorded, f"{recorded}.git"]
+    env = {"GIT_CONFIG_COUNT": str(len(prefixes))}
+    for index, prefix in enumerate(prefixes):
+        env[f"GIT_CONFIG_KEY_{index}"] = f"url.{actual}.insteadOf"
+        env[f"GIT_CONFIG_VALUE_{index}"] = prefix
+    return env
+
+
+def _status(repository: Path) -> list[str]:
+    return [line for line in _git(["status", "--porcelain", "--untracked-files=all"], repository).splitlines() if line]
+
+
+def _conflicts(repository: Path) -> dict[str, list[int]]:
+    """Files copier could not merge: inline markers (with their line numbers) and ``*.rej`` files."""
+    found: dict[str, list[int]] = {}
+    listed = _git(["status", "--porcelain", "--untracked-files=all", "--ignored"], repository).splitlines()
+    for line in listed:
+        name = line[3:].strip('"')
+        path = repository / name
+        if name.endswith(".rej"):
+            found[name] = []
+        elif path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = [number for number, content in enumerate(text, start=1) if content.rstrip() == CONFLICT_MARKER]
+            if lines:
+                found[name] = lines
+    return found
+
+
+def update(
+    repository: Path,
+    *,
+    source: TemplateSource | None = None,
+    data: Mapping[str, Any] | None = None,
+    keep_version: bool = False,
+    conflict: Conflict = "inline",
+) -> Updated:
+    """Run ``copier update`` in one committed repository, keeping the client's edits.
+
+    ``source`` None updates from the answers' ``_src_path`` to its newest tag; otherwise from
+    ``source`` (its ``vcs_ref``, HEAD meaning its committed HEAD), while the answers keep their
+    recorded ``_src_path``. ``data`` replaces answers; ``keep_version`` stays on the recorded
+    template commit so only the answers change. Conflicts are reported, not raised.
+    """
+    answers = read_answers(repository)
+    recorded = answers.get("_src_path")
+    if not isinstance(recorded, str) or not answers.get("_commit"):
+        raise TemplateSourceError(f"{repository / ANSWERS_FILE}: no _src_path and _commit to update from")
+    fetch = source.url if source is not None else recorded
+    ref: str | copier.VcsRef | None = source.vcs_ref if source is not None else None
+    if keep_version:
+        ref = copier.VcsRef.CURRENT
+    elif ref == "HEAD":
+        ref = _head_commit(fetch)
+    env = _redirect(recorded, fetch) if fetch != recorded else {}
+    try:
+        with local.env(**env):
+            copier.run_update(
+                str(repository),
+                data=dict(data or {}),
+                vcs_ref=ref,
+                defaults=True,
+                overwrite=True,
+                unsafe=True,
+                quiet=True,
+                conflict=conflict,
+            )
+    except copier.errors.UserMessageError as exc:
+        raise TemplateSourceError(f"{repository.name}: {exc}") from exc
+    except (copier.errors.CopierError, ProcessExecutionError, OSError) as exc:
+        raise RenderError(f"updating {repository.name} from {fetch} failed: {exc}") from exc
+    after = read_answers(repository)
+    return Updated(
+        path=repository,
+        commit_before=str(answers["_commit"]),
+        commit_after=str(after.get("_commit")) if after.get("_commit") else None,
+        changes=_status(repository),
+        conflicts=_conflicts(repository),
+    )
