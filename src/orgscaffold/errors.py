@@ -46,6 +46,14 @@ class DestinationError(UserError):
     """Raised when an output folder exists and is not empty and --force was not given."""
 
 
+class DirtyRepositoryError(UserError):
+    """Raised when upgrade or update meets a repository with uncommitted changes (nothing is changed)."""
+
+
+class DestructiveChangeError(UserError):
+    """Raised when update would make destructive changes and --yes was not given (nothing is changed)."""
+
+
 class TemplateSourceError(UserError):
     """Raised when the template source cannot be found or is not a usable git repository."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orgscaffold.errors import TemplateSourceError, UserError
+from orgscaffold.errors import DestructiveChangeError, DirtyRepositoryError, TemplateSourceError, UserError
 from orgscaffold.impact import Change, classify, destructive
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import load_questionnaire
@@ -70,7 +70,9 @@ def require_clean(repositories: Mapping[str, Path]) -> None:
         elif result.stdout.strip():
             dirty.append(name)
     if dirty:
-        raise UserError(f"uncommitted changes in {', '.join(dirty)}: commit or stash them first; nothing was changed")
+        raise DirtyRepositoryError(
+            f"uncommitted changes in {', '.join(dirty)}: commit or stash them first; nothing was changed"
+        )
 
 
 def _source(recorded: Any, template: str | None, vcs_ref: str | None) -> TemplateSource:
@@ -153,7 +155,7 @@ def update(
     Refuses destructive changes unless ``yes``; refuses while any repository is dirty.
     """
     if assessment.destructive and not yes:
-        raise UserError(f"{len(assessment.destructive)} destructive change(s); review them and pass --yes")
+        raise DestructiveChangeError(f"{len(assessment.destructive)} destructive change(s); review them and pass --yes")
     require_clean(assessment.repositories)
     result = UpgradeResult()
     for name, path in assessment.repositories.items():
