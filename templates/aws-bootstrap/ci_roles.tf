@@ -25,8 +25,10 @@ locals {
     }
   }
 
-  # StringEquals on exact subjects: no wildcard, and never ForAllValues in an Allow (it is true
-  # when the claim is missing).
+  # never ForAllValues in an Allow (it is true when the claim is missing). Immutable subjects are
+  # exact: StringEquals. Name-only subjects (ids unknown) include the immutable form with `*` for
+  # the ids, which needs StringLike; a repository name cannot contain '/' or '@', so the wildcard
+  # only ever matches ids.
   ci_trust_policies = {
     for role_key, role in local.ci_roles : role_key => jsonencode({
       Version = "2012-10-17"
@@ -35,22 +37,21 @@ locals {
         Effect    = "Allow"
         Action    = "sts:AssumeRoleWithWebIdentity"
         Principal = { Federated = local.github_oidc_provider_arn }
-        Condition = {
-          StringEquals = merge(
-            {
-              "${local.github_oidc_host}:aud" = "sts.amazonaws.com"
-              "${local.github_oidc_host}:sub" = role.subjects
-            },
-            local.ci_repository_id_conditions[role.repository],
-          )
-        }
+        Condition = merge(
+          {
+            StringEquals = merge(
+              { "${local.github_oidc_host}:aud" = "sts.amazonaws.com" },
+              var.github.subject_form == "immutable" ? { "${local.github_oidc_host}:sub" = role.subjects } : {},
+              local.ci_repository_id_conditions[role.repository],
+            )
+          },
+          var.github.subject_form == "immutable" ? {} : { StringLike = { "${local.github_oidc_host}:sub" = role.subjects } },
+        )
       }]
     })
   }
 }
 
-# One provider per account and URL. If the account already has one (another project created it),
-# import it instead: tofu import aws_iam_openid_connect_provider.this <its ARN>.
 resource "aws_iam_openid_connect_provider" "this" {
   url            = "https://${local.github_oidc_host}"
   client_id_list = ["sts.amazonaws.com"]

@@ -7,6 +7,7 @@ them are checked by the generated tests (tests/ci_roles.tftest.hcl), run through
 from __future__ import annotations
 
 import copy
+import fnmatch
 import json
 import re
 import shutil
@@ -77,11 +78,12 @@ def _ci_data(root: Path) -> dict[str, Any]:
     return data
 
 
-def _prefix(q: Questionnaire, key: str, form: str) -> str:
+def _prefixes(q: Questionnaire, key: str, form: str) -> list[str]:
+    """Written out independently of plan/bootstrap.py: exact ids, or the name in both GitHub forms."""
     name = settings(q)["repositories"][key]["name"]
     if form == "immutable":
-        return f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"
-    return f"repo:{q.github.owner}/{name}"
+        return [f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"]
+    return [f"repo:{q.github.owner}/{name}", f"repo:{q.github.owner}@*/{name}@*"]
 
 
 # --- the plan stage ---------------------------------------------------------------------------
@@ -109,9 +111,11 @@ def test_each_role_trusts_only_its_own_repository(variant: str) -> None:
     ci = tfvars(q)["ci_roles"]
     assert set(ci) == {key for key, repo in shared["repositories"].items() if repo["rendered"]}
     for key, role in ci.items():
-        prefix = _prefix(q, key, form)
-        assert role["plan_subjects"] == [f"{prefix}:pull_request", f"{prefix}:ref:refs/heads/{q.github.default_branch}"]
-        assert role["apply_subjects"] == [f"{prefix}:environment:{q.github.apply_environment}"]
+        prefixes = _prefixes(q, key, form)
+        assert role["plan_subjects"] == [
+            s for p in prefixes for s in (f"{p}:pull_request", f"{p}:ref:refs/heads/{q.github.default_branch}")
+        ]
+        assert role["apply_subjects"] == [f"{p}:environment:{q.github.apply_environment}" for p in prefixes]
         assert (role["plan_role"], role["apply_role"]) == (
             shared["roles"][f"{key}_plan"],
             shared["roles"][f"{key}_apply"],
@@ -165,13 +169,24 @@ def test_trust_policies_never_use_for_all_values(rendered: Rendered) -> None:
     assert "StringEquals" in text and "thumbprint_list =" not in text
 
 
+def test_name_only_trust_accepts_both_github_subject_forms() -> None:
+    """Repositories created after July 2026 send only immutable subjects: a name-only trust must match them."""
+    q = VARIANTS["seed"]()
+    ci = tfvars(q)["ci_roles"]
+    patterns = ci["dns"]["plan_subjects"]
+    sent = f"repo:{q.github.owner}@123/{settings(q)['repositories']['dns']['name']}@456:pull_request"
+    assert any(fnmatch.fnmatchcase(sent, pattern) for pattern in patterns)
+    other = f"repo:{q.github.owner}@123/{settings(q)['repositories']['identity']['name']}@456:pull_request"
+    assert not any(fnmatch.fnmatchcase(other, pattern) for pattern in patterns)
+
+
 def test_generated_tests_name_the_expected_subjects(rendered: Rendered) -> None:
     variant, q, root = rendered
     text = (root / "tests" / "ci_roles.tftest.hcl").read_text(encoding="utf-8")
     for key in tfvars(q)["ci_roles"]:
-        prefix = _prefix(q, key, EXPECTED_FORM[variant])
-        assert json.dumps(f"{prefix}:pull_request") in text
-        assert json.dumps(f"{prefix}:environment:{q.github.apply_environment}") in text
+        for prefix in _prefixes(q, key, EXPECTED_FORM[variant]):
+            assert json.dumps(f"{prefix}:pull_request") in text
+            assert json.dumps(f"{prefix}:environment:{q.github.apply_environment}") in text
     assert ('repository_id", null) ==' in text) == (EXPECTED_FORM[variant] == "immutable")
 
 

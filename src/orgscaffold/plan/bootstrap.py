@@ -83,23 +83,32 @@ def subject_form(q: Questionnaire) -> str:
     return IMMUTABLE if q.github.owner_id is not None and known else LEGACY
 
 
-def subject_prefix(q: Questionnaire, key: str) -> str:
-    """``repo:<owner>/<repo>`` (legacy) or ``repo:<owner>@<owner_id>/<repo>@<repo_id>`` (immutable)."""
+def subject_prefixes(q: Questionnaire, key: str) -> list[str]:
+    """The ``repo:...`` prefixes a CI role of repository ``key`` trusts.
+
+    With every id known: only ``repo:<owner>@<owner_id>/<repo>@<repo_id>`` (immutable). Without:
+    the repository by name in both forms GitHub sends, ``repo:<owner>/<repo>`` and
+    ``repo:<owner>@*/<repo>@*`` (repositories created after July 2026 send the immutable form
+    only, so a name-only trust must accept it or CI fails; REFERENCE.md "GitHub Actions OIDC").
+    """
     name = Names(q).repository(key)
     if subject_form(q) == IMMUTABLE:
-        return f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"
-    return f"repo:{q.github.owner}/{name}"
+        return [f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"]
+    return [f"repo:{q.github.owner}/{name}", f"repo:{q.github.owner}@*/{name}@*"]
 
 
 def plan_subjects(q: Questionnaire, key: str) -> list[str]:
     """Subjects of the plan role: pull requests, and the default branch (the scheduled drift check)."""
-    prefix = subject_prefix(q, key)
-    return [f"{prefix}:pull_request", f"{prefix}:ref:refs/heads/{q.github.default_branch}"]
+    return [
+        subject
+        for prefix in subject_prefixes(q, key)
+        for subject in (f"{prefix}:pull_request", f"{prefix}:ref:refs/heads/{q.github.default_branch}")
+    ]
 
 
 def apply_subjects(q: Questionnaire, key: str) -> list[str]:
-    """Subject of the apply role: only jobs running in the apply environment."""
-    return [f"{subject_prefix(q, key)}:environment:{q.github.apply_environment}"]
+    """Subjects of the apply role: only jobs running in the apply environment."""
+    return [f"{prefix}:environment:{q.github.apply_environment}" for prefix in subject_prefixes(q, key)]
 
 
 def _github(q: Questionnaire) -> dict[str, Any]:
