@@ -83,14 +83,7 @@ def settings(q: Questionnaire) -> dict[str, Any]:
         "region": q.client.primary_region,
         "allowed_regions": q.client.regions,
         "management_account_id": q.organization.management_account.id,
-        "state": {
-            "bucket": names.state_bucket,
-            "region": names.state_region,
-            "locking": q.state.locking,
-            "dynamodb_table": names.lock_table,
-            "encryption": q.state.encryption,
-            "kms_key_alias": names.state_kms_alias,
-        },
+        "state": names.state,
         "github": {
             "owner": q.github.owner,
             "owner_id": q.github.owner_id,

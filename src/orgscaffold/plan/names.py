@@ -46,6 +46,18 @@ class Names:
         """Alias of the KMS key that encrypts state."""
         return f"alias/{self.slug}-tofu-state"
 
+    @property
+    def state(self) -> dict[str, str | None]:
+        """Where and how every repository keeps its state (the same in every repository)."""
+        return {
+            "bucket": self.state_bucket,
+            "region": self.state_region,
+            "locking": self.q.state.locking,
+            "dynamodb_table": self.lock_table,
+            "encryption": self.q.state.encryption,
+            "kms_key_alias": self.state_kms_alias,
+        }
+
     @cached_property
     def roles(self) -> dict[str, str]:
         """IAM role names: CI roles in the management account and deployment roles in members."""
