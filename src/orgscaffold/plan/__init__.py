@@ -62,13 +62,10 @@ def parse_only(only: Iterable[str] | None) -> set[str] | None:
     return keys
 
 
-def settings(q: Questionnaire) -> dict[str, Any]:
-    """Static settings shared by every repository of one client."""
-    # Imported here: orgscaffold.handover builds on the plan modules imported above.
-    from orgscaffold.handover import handover_data
-
+def repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """Name, template, state key, position and whether it is rendered, of every repository, by key."""
     names = Names(q)
-    repos = {
+    return {
         spec.key: {
             "name": names.repository(spec.key),
             "template": spec.template,
@@ -78,6 +75,15 @@ def settings(q: Questionnaire) -> dict[str, Any]:
         }
         for position, spec in enumerate(REPOSITORIES, start=1)
     }
+
+
+def settings(q: Questionnaire) -> dict[str, Any]:
+    """Static settings shared by every repository of one client."""
+    # Imported here: orgscaffold.handover builds on the plan modules imported above.
+    from orgscaffold.handover import handover_data
+
+    names = Names(q)
+    repos = repositories(q)
     return {
         "client": {"name": q.client.name, "slug": q.client.slug},
         "region": q.client.primary_region,

@@ -63,10 +63,9 @@ LEGACY = "legacy"
 def _rendered_repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
     """The repositories that will exist (settings' ``rendered``), in deployment order."""
     # Imported here: orgscaffold.plan imports this module to build the plan.
-    from orgscaffold.plan import settings
+    from orgscaffold.plan import repositories
 
-    repositories: dict[str, dict[str, Any]] = settings(q)["repositories"]
-    return {key: repo for key, repo in repositories.items() if repo["rendered"]}
+    return {key: repo for key, repo in repositories(q).items() if repo["rendered"]}
 
 
 def subject_form(q: Questionnaire) -> str:

@@ -1,0 +1,396 @@
+"""Measure `new`, `validate` and `upgrade` against a bare `copier copy`, for the seed and scaled clients.
+
+    python benchmarks/run.py                  # full run: seed, large client, large client x2; median of 5
+    python benchmarks/run.py --quick          # what CI runs: tiny clients, one repeat, no targets checked
+    python benchmarks/run.py --repeat 3 --json /tmp/bench.json
+
+Every measurement is a separate process (benchmarks/child.py): wall time from spawn to exit, so
+interpreter start-up and imports count as they do for a user, and peak RSS from ``os.wait4``.
+Operations are interleaved within each repeat, so a change in machine load hits all of them alike;
+the 1-minute load average is recorded before each measurement. `new` and `validate` run tier 1
+only (the terraform tier is excluded).
+
+The templates come from a clean git repository made in the work folder from this checkout
+(committed files, plus uncommitted changes to copier.yml and templates/, committed there), so every
+operation renders the same commit. A second commit changes each README template, and `upgrade`
+moves a copy of the rendered repositories from the first commit to the second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from importlib import metadata
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import Size, write  # noqa: E402 - benchmarks/ is a folder of scripts, not a package
+
+OPERATIONS = ("new", "copier", "validate", "upgrade")
+LARGE = Size()
+TINY = Size(accounts=3, users=4, groups=2, permission_sets=2, zones=1, records=6)
+
+# The targets of issue 9, on the 2-core reference machine (seconds and megabytes).
+SEED_NEW_SECONDS = 2.0
+SEED_NEW_OVER_COPIER = 1.3
+LARGE_NEW_SECONDS = 4.0
+LARGE_VALIDATE_SECONDS = 2.0
+LARGE_PEAK_MB = 200.0
+DOUBLING = 2.2
+
+
+@dataclass
+class Case:
+    """One client to measure."""
+
+    name: str
+    questionnaire: Path
+    size: Size | None = None
+
+
+@dataclass
+class Row:
+    """The measurements of one operation on one case."""
+
+    case: str
+    operation: str
+    walls: list[float] = field(default_factory=list)
+    inside: list[float] = field(default_factory=list)
+    imports: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def wall(self) -> float | None:
+        """Median wall time of the process, in seconds."""
+        return statistics.median(self.walls) if self.walls else None
+
+    @property
+    def peak(self) -> float | None:
+        """Largest peak RSS over the repeats, in MB."""
+        return max(self.peak_mb) if self.peak_mb else None
+
+
+@dataclass
+class Measured:
+    """One run of a child process."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    load: float
+    result: dict[str, Any]
+
+
+def _run_child(arguments: list[str], *, cwd: Path) -> Measured:
+    """Run benchmarks/child.py with ``arguments``; its wall time, peak RSS and printed result."""
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, str(HERE / "child.py"), *arguments], stdout=out, stderr=err, cwd=cwd
+        )
+        # wait4 gives this child's own rusage (with its git subprocesses), not a running maximum.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        tail = "\n".join(stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"child {' '.join(arguments[:1])} failed ({process.returncode}):\n{tail}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    if not result.get("ok", True):
+        raise RuntimeError(f"child {arguments[0]} reported a failure: {result}")
+    # ru_maxrss is in kilobytes on Linux.
+    # CPU time (user + system, git subprocesses included) is far less sensitive to machine load than wall time.
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, load, result)
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    command = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", *args]
+    return subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def template_repository(workdir: Path) -> tuple[Path, str, str]:
+    """A clean template repository: this checkout's templates at commit A, a README change at B.
+
+    Returns the repository and the two commits.
+    """
+    repo = workdir / "templates.git"
+    _git(["clone", "--quiet", "--no-local", str(ROOT), str(repo)], workdir)
+    for relative in ("copier.yml", "templates"):
+        target = repo / relative
+        if target.is_dir():
+            shutil.rmtree(target)
+        if (ROOT / relative).is_dir():
+            shutil.copytree(ROOT / relative, target)
+        else:
+            shutil.copy2(ROOT / relative, target)
+    _git(["add", "-A"], repo)
+    if _git(["status", "--porcelain"], repo):
+        _git(["commit", "--quiet", "--no-verify", "-m", "benchmark: working tree templates"], repo)
+    first = _git(["rev-parse", "HEAD"], repo)
+    for readme in sorted(repo.glob("templates/*/README.md.jinja")):
+        with readme.open("a", encoding="utf-8") as handle:
+            handle.write("\n<!-- benchmark: a template change for upgrade to merge -->\n")
+    _git(["commit", "--quiet", "--no-verify", "-am", "benchmark: template change"], repo)
+    return repo, first, _git(["rev-parse", "HEAD"], repo)
+
+
+def _answers_file(case: Case, workdir: Path) -> Path:
+    """The copier answers of each repository of ``case``, for the bare copier run."""
+    from orgscaffold.plan import plan
+    from orgscaffold.questionnaire import load_questionnaire
+
+    answers = {p.name: p.answers for p in plan(load_questionnaire(case.questionnaire))}
+    path = workdir / f"{case.name}.answers.json"
+    path.write_text(json.dumps(answers, default=str), encoding="utf-8")
+    return path
+
+
+@contextmanager
+def _fresh(path: Path) -> Iterator[Path]:
+    shutil.rmtree(path, ignore_errors=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _measure_case(
+    case: Case, rows: dict[str, Row], workdir: Path, template: Path, first: str, repeat: int, *, upgrade: bool
+) -> None:
+    """Measure every operation on one case, ``repeat`` times, interleaved."""
+    answers = _answers_file(case, workdir)
+    published = workdir / f"{case.name}-published"
+    has_upgrade = upgrade and find_spec("orgscaffold.upgrade") is not None
+    if find_spec("orgscaffold.upgrade") is None:
+        rows["upgrade"].note = "not yet measured: orgscaffold.upgrade does not exist"
+    elif not upgrade:
+        rows["upgrade"].note = "not measured in this run (--skip-upgrade, or quick mode past the first case)"
+    shutil.rmtree(published, ignore_errors=True)
+    for index in range(repeat):
+        steps: list[tuple[str, Callable[[], Measured]]] = []
+        target = workdir / f"{case.name}-new"
+        if index == 0:
+            target = published  # kept for validate and upgrade
+        arguments = ["new", str(case.questionnaire), str(target), str(template), first]
+        steps.append(("new", partial(_run_child, arguments, cwd=workdir)))
+        steps.append(("copier", lambda: _copier_step(answers, workdir / f"{case.name}-copier", template, first)))
+        steps.append(("validate", lambda: _run_child(["validate", str(published)], cwd=workdir)))
+        if has_upgrade:
+            steps.append(("upgrade", lambda: _upgrade_step(published, workdir / f"{case.name}-upgrade", template)))
+        for operation, step in steps:
+            measured = step()
+            if operation == "new" and index > 0:
+                shutil.rmtree(workdir / f"{case.name}-new", ignore_errors=True)
+            row = rows[operation]
+            row.walls.append(measured.wall)
+            row.cpus.append(measured.cpu)
+            row.peak_mb.append(measured.peak_mb)
+            row.loads.append(measured.load)
+            row.inside.append(float(measured.result.get("seconds", 0.0)))
+            row.imports.append(float(measured.result.get("import_seconds", 0.0)))
+
+
+def _copier_step(answers: Path, output: Path, template: Path, ref: str) -> Measured:
+    with _fresh(output):
+        return _run_child(["copier", str(answers), str(output), str(template), ref], cwd=output.parent)
+
+
+def _upgrade_step(published: Path, copy: Path, template: Path) -> Measured:
+    with _fresh(copy):
+        shutil.copytree(published, copy, symlinks=True)
+        return _run_child(["upgrade", str(copy), str(template)], cwd=copy.parent)
+
+
+def _ratio(top: float | None, bottom: float | None) -> float | None:
+    return round(top / bottom, 2) if top is not None and bottom else None
+
+
+def ratios(rows: dict[str, dict[str, Row]], cases: list[Case]) -> dict[str, float | None]:
+    """new/copier per case, and the cost of doubling (each case against the one before it, when twice its size)."""
+    found: dict[str, float | None] = {}
+    for case in cases:
+        found[f"{case.name}: new / copier"] = _ratio(rows[case.name]["new"].wall, rows[case.name]["copier"].wall)
+    for smaller, larger in zip(cases, cases[1:], strict=False):
+        if smaller.size is None or larger.size is None or larger.size != smaller.size.scaled(2):
+            continue
+        for operation in ("new", "validate", "upgrade"):
+            key = f"{larger.name} / {smaller.name}: {operation}"
+            found[key] = _ratio(rows[larger.name][operation].wall, rows[smaller.name][operation].wall)
+    return found
+
+
+def targets(rows: dict[str, dict[str, Row]], found: dict[str, float | None]) -> list[tuple[str, float | None, bool]]:
+    """The issue's targets (name, measured value, met) for the full run's cases."""
+    checks: list[tuple[str, float | None, float]] = []
+    if "seed" in rows:
+        checks.append((f"seed new <= {SEED_NEW_SECONDS} s", rows["seed"]["new"].wall, SEED_NEW_SECONDS))
+        checks.append(
+            (f"seed new / copier <= {SEED_NEW_OVER_COPIER}", found.get("seed: new / copier"), SEED_NEW_OVER_COPIER)
+        )
+    if "large" in rows:
+        large = rows["large"]
+        checks.append((f"large new <= {LARGE_NEW_SECONDS} s", large["new"].wall, LARGE_NEW_SECONDS))
+        checks.append((f"large validate <= {LARGE_VALIDATE_SECONDS} s", large["validate"].wall, LARGE_VALIDATE_SECONDS))
+        peak = max((row.peak or 0.0) for op, row in large.items() if op in ("new", "validate"))
+        checks.append((f"large peak RSS (new, validate) <= {LARGE_PEAK_MB:.0f} MB", peak, LARGE_PEAK_MB))
+    for key, value in found.items():
+        if key.startswith("large-x2 / large:") and not key.endswith("upgrade"):
+            checks.append((f"{key} <= {DOUBLING}", value, DOUBLING))
+    return [(name, value, value is not None and value <= limit) for name, value, limit in checks]
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def report(data: dict[str, Any]) -> str:
+    """The results as Markdown: environment, one row per case and operation, ratios, targets."""
+    env = data["environment"]
+    lines = [
+        f"orgscaffold benchmark ({'quick' if data['quick'] else 'full'}; median of {data['repeat']})",
+        "",
+        f"- machine: {env['cpus']} CPUs, {env['platform']}, Python {env['python']}, copier {env['copier']}, "
+        f"python-hcl2 {env['python-hcl2']}",
+        f"- project commit: {env['commit']}{' (with uncommitted changes)' if env['dirty'] else ''}",
+        f"- 1-minute load average: {_fmt(data['load']['min'])} min, {_fmt(data['load']['median'])} median, "
+        f"{_fmt(data['load']['max'])} max (at the start {_fmt(data['load']['start'])}, at the end "
+        f"{_fmt(data['load']['end'])})",
+        "",
+        "| case | operation | wall s (median) | wall s (min) | CPU s | in-process s | imports s | peak RSS MB | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in data["rows"]:
+        if not row["walls"]:
+            lines.append(f"| {row['case']} | {row['operation']} | {row['note'] or 'not measured'} | | | | | | |")
+            continue
+        lines.append(
+            f"| {row['case']} | {row['operation']} | {_fmt(statistics.median(row['walls']))} | "
+            f"{_fmt(min(row['walls']))} | {_fmt(statistics.median(row['cpus']))} | "
+            f"{_fmt(statistics.median(row['inside']))} | "
+            f"{_fmt(statistics.median(row['imports']))} | {_fmt(max(row['peak_mb']), 0)} | "
+            f"{_fmt(statistics.median(row['loads']), 1)} |"
+        )
+    lines += ["", "| ratio (median wall times) | value |", "|---|---:|"]
+    lines += [f"| {name} | {_fmt(value)} |" for name, value in data["ratios"].items()]
+    if data["targets"]:
+        lines += ["", "| target | measured | met |", "|---|---:|---|"]
+        lines += [f"| {name} | {_fmt(value)} | {'yes' if met else 'NO'} |" for name, value, met in data["targets"]]
+    else:
+        lines += ["", "Targets are not checked in quick mode."]
+    return "\n".join(lines) + "\n"
+
+
+def _environment() -> dict[str, Any]:
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "copier": version("copier"),
+        "python-hcl2": version("python-hcl2"),
+        "commit": commit.strip() or "?",
+        "dirty": bool(dirty.strip()),
+    }
+
+
+def cases_for(quick: bool, workdir: Path) -> list[Case]:
+    """The seed and the generated clients: tiny ones in quick mode, the issue's sizes otherwise."""
+    base = TINY if quick else LARGE
+    names = ("tiny", "tiny-x2") if quick else ("large", "large-x2")
+    cases = [] if quick else [Case("seed", ROOT / "examples" / "seed.yaml")]
+    for name, size in zip(names, (base, base.scaled(2)), strict=True):
+        cases.append(Case(name, write(workdir / f"{name}.yaml", size), size))
+    return cases
+
+
+def run(
+    *, quick: bool, repeat: int, workdir: Path, only: list[str] | None = None, skip: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Run the benchmark in ``workdir``; return the results as plain data (see :func:`report`)."""
+    start_load = os.getloadavg()[0]
+    template, first, _ = template_repository(workdir)
+    cases = [case for case in cases_for(quick, workdir) if not only or case.name in only]
+    rows = {case.name: {op: Row(case.name, op) for op in OPERATIONS} for case in cases}
+    for position, case in enumerate(cases):
+        # upgrade is the slowest operation: quick mode proves it runs on the first case only.
+        upgrade = (not quick or position == 0) and "upgrade" not in skip
+        _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade)
+    found = ratios(rows, cases)
+    loads = [load for by_op in rows.values() for row in by_op.values() for load in row.loads]
+    return {
+        "quick": quick,
+        "repeat": repeat,
+        "environment": _environment(),
+        "load": {
+            "start": start_load,
+            "end": os.getloadavg()[0],
+            "min": min(loads, default=None),
+            "median": statistics.median(loads) if loads else None,
+            "max": max(loads, default=None),
+        },
+        "rows": [asdict(row) for by_op in rows.values() for row in by_op.values()],
+        "ratios": found,
+        "targets": [] if quick else targets(rows, found),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; exits 1 when a target of a full run is not met."""
+    parser = argparse.ArgumentParser(description="Benchmark orgscaffold against a bare copier copy.")
+    parser.add_argument("--quick", action="store_true", help="tiny clients, one repeat, no targets (for CI)")
+    parser.add_argument("--repeat", type=int, default=None, help="repeats per measurement (default 5, quick 1)")
+    parser.add_argument("--case", action="append", dest="only", help="measure only this case (repeatable)")
+    parser.add_argument("--skip-upgrade", action="store_true", help="do not measure upgrade (the slowest)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
+    parser.add_argument("--workdir", type=Path, default=None, help="work folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (1 if args.quick else 5)
+    with tempfile.TemporaryDirectory(prefix="orgscaffold-bench-") as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        data = run(
+            quick=args.quick,
+            repeat=repeat,
+            workdir=workdir.resolve(),
+            only=args.only,
+            skip=("upgrade",) if args.skip_upgrade else (),
+        )
+    if args.json:
+        args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    print(report(data), end="")
+    return 0 if all(met for _, _, met in data["targets"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The benchmark harness works (CI runs its quick mode): no timing is asserted, only its output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orgscaffold.plan import plan
+from orgscaffold.questionnaire import load_questionnaire
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from generate import Size, write  # type: ignore[import-not-found]  # noqa: E402 - benchmarks/ holds scripts
+
+
+def test_generated_questionnaire_is_valid_and_has_the_requested_size(tmp_path: Path) -> None:
+    size = Size(accounts=5, users=7, groups=3, permission_sets=2, zones=2, records=11)
+    q = load_questionnaire(write(tmp_path / "client.yaml", size))
+    assert len(q.organization.accounts) == 5
+    assert len(q.identity.users) == 7
+    assert len(q.identity.groups) == 3
+    assert len(q.identity.permission_sets) == 2
+    assert [len(zone.records) for zone in q.dns.zones] == [11, 11]
+    assert [p.key for p in plan(q)] == ["bootstrap", "identity", "dns", "website"]
+
+
+def test_doubling_doubles_every_dimension_but_records_per_zone() -> None:
+    size = Size(accounts=100, users=500, groups=20, permission_sets=10, zones=20, records=100)
+    assert size.scaled(2) == Size(accounts=200, users=1000, groups=40, permission_sets=20, zones=40, records=100)
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """One quick benchmark run (tiny clients, one repeat): its JSON results and printed table."""
+    out = tmp_path_factory.mktemp("bench")
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--json", str(out / "bench.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data: dict[str, Any] = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    return data, result.stdout
+
+
+def _row(data: dict[str, Any], case: str, operation: str) -> dict[str, Any]:
+    matches: list[dict[str, Any]] = [
+        row for row in data["rows"] if row["case"] == case and row["operation"] == operation
+    ]
+    assert len(matches) == 1, (case, operation)
+    return matches[0]
+
+
+@pytest.mark.parametrize("case", ["tiny", "tiny-x2"])
+@pytest.mark.parametrize("operation", ["new", "copier", "validate"])
+def test_quick_run_measures_every_operation(quick_run: tuple[dict[str, Any], str], case: str, operation: str) -> None:
+    data, table = quick_run
+    row = _row(data, case, operation)
+    assert len(row["walls"]) == 1 and row["walls"][0] > 0
+    assert row["peak_mb"][0] > 10  # a Python process with copier or hcl2 loaded is never smaller
+    assert row["cpus"][0] > 0
+    assert f"| {case} | {operation} |" in table
+
+
+def test_quick_run_measures_upgrade_once(quick_run: tuple[dict[str, Any], str]) -> None:
+    data, _ = quick_run
+    assert len(_row(data, "tiny", "upgrade")["walls"]) == 1
+    assert _row(data, "tiny-x2", "upgrade")["note"]
+
+
+def test_quick_run_prints_numeric_ratios_and_load(quick_run: tuple[dict[str, Any], str]) -> None:
+    data, table = quick_run
+    expected = {
+        "tiny: new / copier",
+        "tiny-x2: new / copier",
+        "tiny-x2 / tiny: new",
+        "tiny-x2 / tiny: validate",
+        "tiny-x2 / tiny: upgrade",
+    }
+    assert expected <= set(data["ratios"])
+    for name in expected - {"tiny-x2 / tiny: upgrade"}:  # upgrade runs on the first case only
+        assert isinstance(data["ratios"][name], float) and data["ratios"][name] > 0, name
+        assert f"| {name} | {data['ratios'][name]:.2f} |" in table
+    assert isinstance(data["load"]["median"], float)
+    assert data["targets"] == [] and "not checked in quick mode" in table
