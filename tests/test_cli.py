@@ -150,7 +150,7 @@ def test_validate_reports_a_hand_broken_file_with_its_line_and_data_drift_as_war
     assert drift.exit_code == 0, drift.output
     report = json.loads(drift.output)
     assert [(f["severity"], f["check"], f["questionnaire_path"]) for f in report["findings"]] == [
-        ("warning", "fidelity", "client_name")
+        ("warning", "fidelity", "client.name")
     ]
 
     (out / "aws-dns-management" / "extra.tf").write_text('locals {\n  a = 1\n  b = "unterminated\n}\n')

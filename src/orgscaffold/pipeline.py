@@ -58,6 +58,7 @@ def new(
         report = verify(
             by_name,
             expected_data={p.name: p.answers["tfvars"] for p in plans},
+            questionnaire=q,
             cli=cli,
             progress=progress,
         )

@@ -1,4 +1,5 @@
 resource "aws_iam_account_password_policy" "this" {
+  # checkov:skip=CKV_AWS_9:Expiry is the client's answer (security.password_policy.max_age_days); NIST SP 800-63B advises against forced rotation.
   minimum_password_length        = var.password_policy.minimum_length
   require_symbols                = var.password_policy.require_symbols
   require_numbers                = var.password_policy.require_numbers

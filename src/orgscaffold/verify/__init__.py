@@ -1,8 +1,10 @@
 """Verify stage: parse every generated file back and check it (DESIGN.md "Verification").
 
-Tier 1 (always, pure Python): every HCL, JSON and YAML file parses; the client data comes back
-unchanged; each data value has a typed, described variable. Tier 2 (when a tofu or terraform
-binary and a provider mirror are available): init, validate, fmt -check and test.
+Tier 1 (always, pure Python): every HCL, JSON and YAML file parses; references resolve inside each
+repository; resource arguments are valid for hashicorp/aws 6.x as well; the contracts between
+repositories hold; every questionnaire item comes back unchanged from the data files; each data
+value has a typed, described variable. Tier 2 (when a tofu or terraform binary and a provider
+mirror are available): init, validate, fmt -check and test.
 """
 
 from __future__ import annotations
@@ -13,10 +15,16 @@ from typing import Any
 
 import yaml
 
+from orgscaffold.plan.index import Location, data_locations, locations
+from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.verify import cli as cli_tier
-from orgscaffold.verify.data import check_data
-from orgscaffold.verify.files import parse_repository
-from orgscaffold.verify.findings import Finding, Report
+from orgscaffold.verify.contracts import RepositoryContract, check_contracts, repository_contract
+from orgscaffold.verify.data import DATA_FILE, check_data
+from orgscaffold.verify.fidelity import check_fidelity
+from orgscaffold.verify.files import HCL_SUFFIXES, load_yaml, parse_repository
+from orgscaffold.verify.findings import Finding, Report, Severity
+from orgscaffold.verify.provider_compat import check_provider_compat
+from orgscaffold.verify.references import check_references
 
 __all__ = ["Finding", "Report", "find_repositories", "verify"]
 
@@ -25,7 +33,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 def _answers(root: Path) -> dict[str, Any] | None:
     try:
-        loaded = yaml.safe_load((root / ANSWERS_FILE).read_text(encoding="utf-8"))
+        loaded = load_yaml((root / ANSWERS_FILE).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
     return loaded if isinstance(loaded, dict) else None
@@ -44,32 +52,115 @@ def find_repositories(root: Path) -> dict[str, Path]:
     return {name: path for _, name, path in sorted(found)}
 
 
+def _texts(root: Path, parsed: dict[str, Any]) -> dict[str, str]:
+    """Raw text of the HCL files (for line numbers in findings)."""
+    texts: dict[str, str] = {}
+    for relative in parsed:
+        if relative.endswith(HCL_SUFFIXES):
+            try:
+                texts[relative] = (root / relative).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return texts
+
+
+def _known_state_keys(answers: dict[str, Any]) -> dict[str, str]:
+    """State key -> repository name of every repository of the organisation that is rendered."""
+    settings = answers.get("settings")
+    repos = settings.get("repositories") if isinstance(settings, dict) else None
+    if not isinstance(repos, dict):
+        return {}
+    return {
+        str(repo["state_key"]): str(repo.get("name", key))
+        for key, repo in repos.items()
+        if isinstance(repo, dict) and repo.get("rendered", True) and "state_key" in repo
+    }
+
+
+def _fidelity(
+    name: str,
+    key: str | None,
+    data: Any,
+    expected: dict[str, Any] | None,
+    questionnaire: Questionnaire | None,
+    *,
+    severity: Severity,
+) -> Report:
+    if expected is None:
+        return Report()
+    found: list[Location] = []
+    if key is not None:
+        found = locations(questionnaire, {key}) if questionnaire is not None else data_locations(key, expected)
+    return check_fidelity(name, data, expected, found, severity=severity)
+
+
+def _tier1(
+    name: str,
+    root: Path,
+    answers: dict[str, Any],
+    position: int,
+    *,
+    expected: dict[str, Any] | None,
+    rendered: bool,
+    questionnaire: Questionnaire | None,
+) -> tuple[Report, RepositoryContract]:
+    """The pure-Python checks of one repository, and its contract for the cross-repository checks."""
+    report, parsed = parse_repository(name, root)
+    repository = answers.get("repository")
+    repository = repository if isinstance(repository, dict) else {}
+    key = repository.get("key") if isinstance(repository.get("key"), str) else None
+    order = repository.get("order")
+    order = order if isinstance(order, int) else position
+    texts = _texts(root, parsed)
+    report.merge(check_references(name, parsed, texts))
+    report.merge(check_provider_compat(name, parsed, texts))
+    report.merge(check_data(name, parsed, None, severity="error"))
+    if not rendered:  # a repository that may have been edited: compare with its answers, drift warns
+        tfvars = answers.get("tfvars")
+        expected = tfvars if isinstance(tfvars, dict) else None
+    severity: Severity = "error" if rendered else "warning"
+    q = questionnaire if rendered else None
+    report.merge(_fidelity(name, key, parsed.get(DATA_FILE), expected, q, severity=severity))
+    return report, repository_contract(name, order, parsed, texts)
+
+
 def verify(
     repositories: Mapping[str, Path],
     *,
     expected_data: Mapping[str, dict[str, Any]] | None = None,
+    questionnaire: Questionnaire | None = None,
     cli: bool | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
-    """Verify repositories (name -> folder) and return every finding.
+    """Verify repositories (name -> folder, in deployment order) and return every finding.
 
     ``expected_data`` gives each repository's client data right after rendering; drift is then an
-    error. Without it, the data is compared with the repository's answers file and drift is a
-    warning (the client may have edited the repository by hand). ``cli`` None runs tier 2 when a
-    toolchain is available, True requires it, False skips it.
+    error, reported with the questionnaire path of the item when ``questionnaire`` is given. Without
+    it, the data is compared with the repository's answers file and drift is a warning (the client
+    may have edited the repository by hand). ``cli`` None runs tier 2 when a toolchain is
+    available, True requires it, False skips it.
     """
     report = Report()
-    for name, root in repositories.items():
+    contracts: list[RepositoryContract] = []
+    known_keys: dict[str, str] = {}
+    for position, (name, root) in enumerate(repositories.items(), start=1):
         if progress:
             progress(f"parsing {name}")
-        parsed_report, parsed = parse_repository(name, root)
-        report.merge(parsed_report)
-        if expected_data is not None:
-            report.merge(check_data(name, parsed, expected_data.get(name), severity="error"))
-        else:
-            answers = _answers(root) or {}
-            tfvars = answers.get("tfvars")
-            report.merge(check_data(name, parsed, tfvars if isinstance(tfvars, dict) else None, severity="warning"))
+        answers = _answers(root) or {}
+        known_keys.update(_known_state_keys(answers))
+        expected = expected_data.get(name) if expected_data is not None else None
+        repo_report, contract = _tier1(
+            name,
+            root,
+            answers,
+            position,
+            expected=expected,
+            rendered=expected_data is not None,
+            questionnaire=questionnaire,
+        )
+        report.merge(repo_report)
+        contracts.append(contract)
+    report.merge(check_contracts(contracts, known_keys=known_keys))
     if cli is False:
         report.skipped.append("CLI tier: not requested")
         return report
