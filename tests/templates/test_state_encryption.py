@@ -198,7 +198,7 @@ def test_cli_tier_with_encryption_file(
     which has encryption on. aws-website is the one with remote_state_data_sources.
     """
     if request.node.callspec.params["kms"] != "seed-kms":
-        pytest.skip("acme-full is CLI-checked by tests/templates/test_website.py")
+        pytest.skip("acme-full (state.encryption kms) runs through the CLI tier in tests/test_examples.py")
     _, roots = kms
     assert (roots["website"] / "encryption.tofu").is_file()
     report = cli_tier({"aws-website-kms": roots["website"]})
