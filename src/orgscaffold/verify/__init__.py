@@ -114,7 +114,7 @@ def _tier1(
     texts = _texts(root, parsed)
     report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
-    report.merge(check_data(name, parsed, None, severity="error"))
+    report.merge(check_data(name, parsed))
     if not rendered:  # a repository that may have been edited: compare with its answers, drift warns
         tfvars = answers.get("tfvars")
         expected = tfvars if isinstance(tfvars, dict) else None

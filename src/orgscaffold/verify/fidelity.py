@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from orgscaffold.plan.index import DataPath, Location
-from orgscaffold.verify.data import DATA_FILE, json_repr
+from orgscaffold.verify.data import DATA_FILE
 from orgscaffold.verify.findings import Finding, Report, Severity
 
 _MISSING = object()
@@ -39,6 +39,12 @@ def _get(data: Any, path: DataPath) -> Any:
 def _child(where: str, key: str) -> str:
     step = f".{key}" if key.isidentifier() else f"[{json.dumps(key, ensure_ascii=False)}]"
     return (where + step).lstrip(".")
+
+
+def json_repr(value: Any) -> str:
+    """A short, unambiguous rendering of a value for messages."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def differences(expected: Any, actual: Any, where: str = "") -> list[str]:
