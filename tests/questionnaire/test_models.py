@@ -75,8 +75,12 @@ def test_minimal_questionnaire_gets_the_documented_defaults() -> None:
 
 def test_allowed_regions_when_given_replace_the_default() -> None:
     data = _minimal()
-    data["client"] = {"name": "Acme", "slug": "acme", "primary_region": "eu-west-2",
-                      "allowed_regions": ["eu-west-2", "eu-west-1"]}
+    data["client"] = {
+        "name": "Acme",
+        "slug": "acme",
+        "primary_region": "eu-west-2",
+        "allowed_regions": ["eu-west-2", "eu-west-1"],
+    }
     assert validate_questionnaire(data).client.regions == ["eu-west-2", "eu-west-1"]
 
 
@@ -86,25 +90,31 @@ def test_guardrails_can_be_switched_off() -> None:
 
 
 def test_account_defaults_and_deployment_role() -> None:
-    q = parse_questionnaire_text(MINIMAL + """\
+    q = parse_questionnaire_text(
+        MINIMAL
+        + """\
   accounts:
     - {key: dns, name: Acme DNS, email: aws+dns@acme.example, purpose: dns}
     - {key: sandbox, name: Acme Sandbox, email: aws+sandbox@acme.example}
-""")
+"""
+    )
     dns, sandbox = q.organization.accounts
     assert (sandbox.purpose, sandbox.ou, sandbox.id, sandbox.close_on_deletion) == ("workload", None, None, False)
     assert dns.has_deployment_role and not sandbox.has_deployment_role
 
 
 def _with_zone(domain: str, records: str = "") -> Questionnaire:
-    return parse_questionnaire_text(MINIMAL + f"""\
+    return parse_questionnaire_text(
+        MINIMAL
+        + f"""\
   accounts:
     - {{key: dns, name: Acme DNS, email: aws+dns@acme.example, purpose: dns}}
 dns:
   zones:
     - domain: {domain}
       records: [{records}]
-""")
+"""
+    )
 
 
 def test_record_ttl_stays_unset_until_rendering_applies_the_default() -> None:
@@ -174,9 +184,7 @@ def test_txt_record_value_escapes_as_route53_presents_values() -> None:
     assert txt_record_value("${x} %{y}") == "${x} %{y}"
 
 
-@pytest.mark.parametrize(
-    "value", ['"' * 300, "é" * 200, "\\" * 256, "😀" * 70 + "x", 'end with quote"' * 20, ""]
-)
+@pytest.mark.parametrize("value", ['"' * 300, "é" * 200, "\\" * 256, "😀" * 70 + "x", 'end with quote"' * 20, ""])
 def test_txt_record_value_never_cuts_an_escape_and_counts_bytes(value: str) -> None:
     strings = txt_strings(txt_record_value(value))
     assert all(len(string) <= TXT_CHUNK for string in strings)
@@ -223,10 +231,16 @@ def test_hostile_free_text_is_accepted_unchanged(text: str) -> None:
         "permission_sets": [{"name": "Admin", "description": text}],
     }
     statement = {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"k": text}}}
-    data["security"] = {"custom_policies": [{
-        "name": "deny", "description": text, "targets": ["root"],
-        "policy": {"Version": "2012-10-17", "Statement": [statement]},
-    }]}
+    data["security"] = {
+        "custom_policies": [
+            {
+                "name": "deny",
+                "description": text,
+                "targets": ["root"],
+                "policy": {"Version": "2012-10-17", "Statement": [statement]},
+            }
+        ]
+    }
 
     round_tripped = yaml.safe_dump(data, allow_unicode=True)
     q = parse_questionnaire_text(round_tripped)

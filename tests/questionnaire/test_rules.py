@@ -131,7 +131,9 @@ dns:
 
 
 def test_many_rule_mistakes_are_reported_at_once() -> None:
-    text = _BASE + """\
+    text = (
+        _BASE
+        + """\
   accounts:
     - {key: dns, name: Acme DNS, email: AWS@acme.example, ou: Missing, purpose: dns}
     - {key: dns, name: Acme DNS 2, email: aws+dns2@acme.example, purpose: dns}
@@ -148,6 +150,7 @@ dns:
         - {name: www, type: A, values: [192.0.2.1]}
         - {name: www, type: CNAME, values: [acme.example]}
 """
+    )
     paths = [p.path for p in _problems(text, "many.yaml")]
     assert paths == [
         "organization.accounts[1].key",

@@ -65,11 +65,7 @@ def expand_assignments(q: Questionnaire) -> dict[str, dict[str, str]]:
 
 def deployment_accounts(q: Questionnaire) -> list[dict[str, str]]:
     """Member accounts that get CI deployment roles, each with its provider alias."""
-    return [
-        {"key": a.key, "alias": a.key.replace("-", "_")}
-        for a in q.organization.accounts
-        if a.has_deployment_role
-    ]
+    return [{"key": a.key, "alias": a.key.replace("-", "_")} for a in q.organization.accounts if a.has_deployment_role]
 
 
 def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
