@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -194,7 +194,8 @@ def json_schema() -> dict[str, Any]:
 def _field_check(model: type[BaseModel], field: str, hint: str) -> Check:
     """A check that runs one model field's own constraints, explained by ``hint``."""
     info = model.model_fields[field]
-    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[info.annotation, info])
+    # cast: pydantic 2.14 types TypeAdapter's argument as a TypeForm, which a runtime Annotated is not.
+    adapter: TypeAdapter[Any] = TypeAdapter(cast(Any, Annotated[info.annotation, info]))
 
     def check(answer: str) -> str | None:
         try:
