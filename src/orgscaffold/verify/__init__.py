@@ -21,7 +21,7 @@ from orgscaffold.verify import cli as cli_tier
 from orgscaffold.verify.contracts import RepositoryContract, check_contracts, repository_contract
 from orgscaffold.verify.data import DATA_FILE, check_data
 from orgscaffold.verify.fidelity import check_fidelity
-from orgscaffold.verify.files import HCL_SUFFIXES, load_yaml, parse_repository
+from orgscaffold.verify.files import load_yaml, read_repository
 from orgscaffold.verify.findings import Finding, Report, Severity
 from orgscaffold.verify.provider_compat import check_provider_compat
 from orgscaffold.verify.references import check_references
@@ -50,18 +50,6 @@ def find_repositories(root: Path) -> dict[str, Path]:
         order = answers["repository"].get("order", 99)
         found.append((order if isinstance(order, int) else 99, path.name, path))
     return {name: path for _, name, path in sorted(found)}
-
-
-def _texts(root: Path, parsed: dict[str, Any]) -> dict[str, str]:
-    """Raw text of the HCL files (for line numbers in findings)."""
-    texts: dict[str, str] = {}
-    for relative in parsed:
-        if relative.endswith(HCL_SUFFIXES):
-            try:
-                texts[relative] = (root / relative).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-    return texts
 
 
 def _known_state_keys(answers: dict[str, Any]) -> dict[str, str]:
@@ -97,21 +85,23 @@ def _fidelity(
 def _tier1(
     name: str,
     root: Path,
-    answers: dict[str, Any],
     position: int,
     *,
     expected: dict[str, Any] | None,
     rendered: bool,
     questionnaire: Questionnaire | None,
-) -> tuple[Report, RepositoryContract]:
-    """The pure-Python checks of one repository, and its contract for the cross-repository checks."""
-    report, parsed = parse_repository(name, root)
+) -> tuple[Report, RepositoryContract, dict[str, Any]]:
+    """The pure-Python checks of one repository, its contract for the cross-repository checks,
+    and its answers (read with the other files, not again)."""
+    read = read_repository(name, root)
+    report, parsed, texts = read.report, read.documents, read.hcl_texts
+    answers = parsed.get(ANSWERS_FILE)
+    answers = answers if isinstance(answers, dict) else {}
     repository = answers.get("repository")
     repository = repository if isinstance(repository, dict) else {}
     key = repository.get("key") if isinstance(repository.get("key"), str) else None
     order = repository.get("order")
     order = order if isinstance(order, int) else position
-    texts = _texts(root, parsed)
     report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
     report.merge(check_data(name, parsed))
@@ -121,7 +111,7 @@ def _tier1(
     severity: Severity = "error" if rendered else "warning"
     q = questionnaire if rendered else None
     report.merge(_fidelity(name, key, parsed.get(DATA_FILE), expected, q, severity=severity))
-    return report, repository_contract(name, order, parsed, texts)
+    return report, repository_contract(name, order, parsed, texts), answers
 
 
 def verify(
@@ -146,18 +136,16 @@ def verify(
     for position, (name, root) in enumerate(repositories.items(), start=1):
         if progress:
             progress(f"parsing {name}")
-        answers = _answers(root) or {}
-        known_keys.update(_known_state_keys(answers))
         expected = expected_data.get(name) if expected_data is not None else None
-        repo_report, contract = _tier1(
+        repo_report, contract, answers = _tier1(
             name,
             root,
-            answers,
             position,
             expected=expected,
             rendered=expected_data is not None,
             questionnaire=questionnaire,
         )
+        known_keys.update(_known_state_keys(answers))
         report.merge(repo_report)
         contracts.append(contract)
     report.merge(check_contracts(contracts, known_keys=known_keys))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +71,23 @@ def _parse(path: Path, text: str) -> Any:
     return None
 
 
-def parse_repository(name: str, root: Path) -> tuple[Report, dict[str, Any]]:
-    """Parse every HCL, JSON and YAML file of one repository.
+@dataclass
+class ParsedRepository:
+    """One repository read once: parse findings, documents and raw HCL text by relative path."""
 
-    Returns the report and the parsed documents by relative path, for later checks.
+    report: Report
+    documents: dict[str, Any]
+    hcl_texts: dict[str, str]
+
+
+def read_repository(name: str, root: Path) -> ParsedRepository:
+    """Read and parse every HCL, JSON and YAML file of one repository, each file once.
+
+    The raw text of each HCL file that parsed is kept for later checks that report line numbers.
     """
     report = Report()
     parsed: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     for path in repository_files(root):
         relative = path.relative_to(root).as_posix()
         if not relative.endswith((*HCL_SUFFIXES, ".json", ".yml", ".yaml")):
@@ -89,4 +100,16 @@ def parse_repository(name: str, root: Path) -> tuple[Report, dict[str, Any]]:
             report.findings.append(Finding("parse", name, "is not UTF-8 text", relative))
         except _LineError as exc:
             report.findings.append(Finding("parse", name, f"does not parse: {exc}", relative, exc.line))
-    return report, parsed
+        else:
+            if relative.endswith(HCL_SUFFIXES):
+                texts[relative] = text
+    return ParsedRepository(report, parsed, texts)
+
+
+def parse_repository(name: str, root: Path) -> tuple[Report, dict[str, Any]]:
+    """Parse every HCL, JSON and YAML file of one repository.
+
+    Returns the report and the parsed documents by relative path, for later checks.
+    """
+    repository = read_repository(name, root)
+    return repository.report, repository.documents
