@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import yaml
@@ -42,6 +43,19 @@ def _project_copy(target: Path) -> Path:
     return target
 
 
+def _make_venv(venv: Path) -> None:
+    """A fresh virtual environment that sees the test run's dependencies but not its orgscaffold.
+
+    The dependencies come from this interpreter's site-packages through a path entry (no network,
+    no install): a plain path line adds the folder only, so the development checkout's editable
+    install (its own .pth hook) stays out, and the wheel, installed into the new environment's own
+    site-packages, comes first on sys.path.
+    """
+    _run(sys.executable, "-m", "venv", venv)
+    purelib = _run(venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    Path(purelib.strip(), "test-run-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+
+
 def _install_wheel(project: Path, dist: Path, venv: Path) -> None:
     shutil.rmtree(dist, ignore_errors=True)
     _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", dist, project)
@@ -52,7 +66,7 @@ def _install_wheel(project: Path, dist: Path, venv: Path) -> None:
 def test_a_wheel_renders_from_its_bundle_and_upgrades_to_a_newer_tag(tmp_path: Path) -> None:
     project = _project_copy(tmp_path / "project")
     venv = tmp_path / "venv"
-    _run(sys.executable, "-m", "venv", "--system-site-packages", venv)
+    _make_venv(venv)
     _install_wheel(project, tmp_path / "dist", venv)
     orgscaffold = venv / "bin" / "orgscaffold"
     where = _run(venv / "bin" / "python", "-c", "import orgscaffold.bundle as b; print(b.installed_bundle())")
