@@ -153,13 +153,15 @@ def _organizational_units(q: Questionnaire) -> list[dict[str, Any]]:
 
 
 def _access(q: Questionnaire) -> list[dict[str, Any]]:
-    """One row per (permission set, principal, account), with the users behind each group."""
-    members = {g.name: [u.user_name for u in q.identity.users if g.name in u.groups] for g in q.identity.groups}
+    """One row per (permission set, principal, account); a group's members are listed once, under groups.
+
+    Repeating the members in every row made the report grow as assignments x members (megabytes
+    for a few hundred people in a hundred accounts), for no information the group table lacks.
+    """
     order = {key: index for index, key in enumerate([MANAGEMENT, *(a.key for a in q.organization.accounts)])}
     rows = []
     # Grouped by account, in inventory order; within an account in questionnaire order (stable sort).
     for key, item in sorted(expand_assignments(q).items(), key=lambda kv: order.get(kv[1]["account"], len(order))):
-        group = item["principal_type"] == "GROUP"
         rows.append(
             {
                 "key": key,
@@ -167,7 +169,6 @@ def _access(q: Questionnaire) -> list[dict[str, Any]]:
                 "permission_set": item["permission_set"],
                 "principal_type": item["principal_type"],
                 "principal": item["principal_name"],
-                "users": members.get(item["principal_name"], []) if group else [item["principal_name"]],
             }
         )
     return rows
@@ -376,12 +377,40 @@ def _runbook(q: Questionnaire) -> dict[str, Any]:
     }
 
 
+# The one repository whose answers carry the report and whose docs/handover.md holds its tables;
+# the others point there. A large client's report is megabytes: copying it into every repository's
+# answers made each render, parse and update of them pay for it four times.
+REPORT_REPOSITORY = "bootstrap"
+
+
 def handover_data(q: Questionnaire) -> dict[str, Any]:
-    """The ``settings.handover`` answer: the report escaped for Markdown, the diagram, runbook values."""
+    """The ``settings.handover`` answer: the report escaped for Markdown, the diagram, runbook values.
+
+    The plan stage keeps ``report`` only in the answers of :data:`REPORT_REPOSITORY`.
+    """
+    report = _markdown_view(report_data(q))
+    members = {group["name"]: group["users"] for group in report["groups"]}
+    facts = {
+        # What the runbook and operations documents of every repository need from the report.
+        "existing_organization_id": report["organization"]["existing_id"],
+        "member_accounts": [a["key"] for a in report["accounts"] if a["key"] != MANAGEMENT],
+        "permission_sets": [ps["name"] for ps in report["permission_sets"]],
+        "cloudtrail": report["guardrails"]["cloudtrail"]["enabled"],
+        "management_access": [
+            {
+                "permission_set": row["permission_set"],
+                "principal": row["principal"],
+                "users": members.get(row["principal"], []) if row["principal_type"] == "GROUP" else [row["principal"]],
+            }
+            for row in report["access"]
+            if row["account"] == MANAGEMENT
+        ],
+    }
     return {
-        "report": _markdown_view(report_data(q)),
+        "client_name": report["client"]["name"],
+        "report": report,
         "mermaid": organisation_diagram(q),
-        "runbook": _runbook(q),
+        "runbook": {**_runbook(q), **facts},
     }
 
 

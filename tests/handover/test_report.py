@@ -12,6 +12,7 @@ from orgscaffold.handover import md, render_document, report_data
 from orgscaffold.plan.identity import expand_assignments, resolve_accounts
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.dns import record_fqdn
+from orgscaffold.render import read_answers
 from tests.conftest import EXAMPLES
 from tests.handover.conftest import HOSTILE, Rendered
 
@@ -68,9 +69,11 @@ def test_json_report_matches_the_questionnaire(rendered: Rendered) -> None:
     got = [(r["permission_set"], r["principal_type"], r["principal"], r["account"]) for r in data["access"]]
     assert len(got) == len(set(got)) == len(expand_assignments(q))
     assert set(got) == expected_access
+    # Each group's members, once, in the group table (not repeated in every access row).
     members = {g.name: [u.user_name for u in q.identity.users if g.name in u.groups] for g in q.identity.groups}
-    for row in data["access"]:
-        assert row["users"] == (members[row["principal"]] if row["principal_type"] == "GROUP" else [row["principal"]])
+    assert {g["name"]: g["users"] for g in data["groups"]} == members
+    access_keys = {"key", "account", "permission_set", "principal_type", "principal"}
+    assert all(set(row) == access_keys for row in data["access"])
     # DNS: every record with its normalised name and its values exactly as written.
     assert [z["zone"] for z in data["dns"]] == [z.domain for z in q.dns.zones]
     for zone, got_zone in zip(q.dns.zones, data["dns"], strict=True):
@@ -101,7 +104,26 @@ def test_markdown_report_is_the_handover_document_s_tables(rendered: Rendered) -
 def test_every_repository_carries_the_same_documents_as_the_cli(rendered: Rendered, document: str) -> None:
     expected = render_document(rendered.q, document)
     for name, repo in rendered.repos.items():
-        assert (repo / "docs" / f"{document}.md").read_text(encoding="utf-8") == expected, name
+        text = (repo / "docs" / f"{document}.md").read_text(encoding="utf-8")
+        if document == "handover" and not name.endswith("bootstrap"):
+            continue  # the report's tables live in the bootstrap repository only: see the next test
+        assert text == expected, name
+
+
+def test_only_the_bootstrap_repository_carries_the_report(rendered: Rendered) -> None:
+    bootstrap, *others = rendered.repos.items()
+    report = render_document(rendered.q, "report")
+    full = (bootstrap[1] / "docs" / "handover.md").read_text(encoding="utf-8")
+    assert report.strip() in full
+    assert "settings" in read_answers(bootstrap[1]) and "report" in read_answers(bootstrap[1])["settings"]["handover"]
+    head = full.split("\n## Account inventory", 1)[0]
+    for name, repo in others:
+        text = (repo / "docs" / "handover.md").read_text(encoding="utf-8")
+        assert "## Account inventory" not in text and "## Access matrix" not in text, name
+        assert f"`docs/handover.md` of the {bootstrap[0]} repository" in " ".join(text.split()), name
+        # The diagram and the repository table are the same as in the full document.
+        assert head.split("## The organisation at a glance", 1)[1] in text, name
+        assert "report" not in read_answers(repo)["settings"]["handover"], name
 
 
 def test_runbook_command_prints_the_runbook(rendered: Rendered) -> None:

@@ -109,7 +109,11 @@ def settings(q: Questionnaire) -> dict[str, Any]:
 
 def plan(q: Questionnaire, *, only: set[str] | None = None) -> list[RepoPlan]:
     """Return the repositories to render, in deployment order, each with its copier answers."""
+    # Imported here: orgscaffold.handover builds on the plan modules imported above.
+    from orgscaffold.handover import REPORT_REPOSITORY
+
     shared = settings(q)
+    without_report = {**shared, "handover": {k: v for k, v in shared["handover"].items() if k != "report"}}
     plans = []
     for position, spec in enumerate(REPOSITORIES, start=1):
         if not spec.wanted(q) or (only is not None and spec.key not in only):
@@ -130,7 +134,7 @@ def plan(q: Questionnaire, *, only: set[str] | None = None) -> list[RepoPlan]:
                         "order": position,
                         "context": spec.module.context(q),
                     },
-                    "settings": shared,
+                    "settings": shared if spec.key == REPORT_REPOSITORY else without_report,
                     "tfvars": spec.module.tfvars(q),
                 },
             )
