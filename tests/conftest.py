@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files (snapshots) from the current output; review the diff before committing",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One orgscaffold cache for the whole run, never the developer's (see orgscaffold.cache)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ORGSCAFFOLD_CACHE_DIR", str(tmp_path_factory.mktemp("orgscaffold-cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,11 @@ This package is the only place that imports the HCL parser.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
+import marshal
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +19,7 @@ import hcl2
 import lark
 import yaml
 
+from orgscaffold.cache import cache_dir, write_atomically
 from orgscaffold.verify.findings import Finding, Report
 
 HCL_SUFFIXES = (".tf", ".tofu", ".tfvars", ".hcl")
@@ -32,14 +37,42 @@ def repository_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def parse_hcl(text: str) -> dict[str, Any]:
-    """Parse HCL text into python-hcl2's dictionary form; raises ValueError with a line number."""
+def _hcl_cache() -> Path | None:
+    version = getattr(hcl2, "__version__", None) or importlib.metadata.version("python-hcl2")
+    return cache_dir(f"hcl-{version}-py{sys.version_info[0]}{sys.version_info[1]}")
+
+
+def parse_hcl(text: str, cache: Path | None = None) -> dict[str, Any]:
+    """Parse HCL text into python-hcl2's dictionary form; raises ValueError with a line number.
+
+    With ``cache`` (a folder), a text parsed before is read back from there instead: python-hcl2
+    takes tens of milliseconds per file, and most files of a repository are byte for byte the same
+    from one run, and one client, to the next. Entries are keyed by the text's SHA-256 and stored
+    with :mod:`marshal`, which holds only plain data (never code), in a folder named after the
+    python-hcl2 and Python versions.
+    """
+    entry = cache / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.marshal" if cache else None
+    if entry is not None:
+        try:
+            loaded = marshal.loads(entry.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        else:
+            if isinstance(loaded, dict):
+                return loaded
     try:
-        return dict(hcl2.loads(text))
+        parsed = dict(hcl2.loads(text))
     except lark.exceptions.UnexpectedInput as exc:
         raise _LineError(str(exc).strip().splitlines()[0], exc.line) from None
     except lark.exceptions.LarkError as exc:
         raise _LineError(str(exc).strip().splitlines()[0], None) from None
+    if entry is not None:
+        try:
+            data = marshal.dumps(parsed)
+        except ValueError:  # a value marshal cannot hold: keep it uncached
+            return parsed
+        write_atomically(entry, data)
+    return parsed
 
 
 class _LineError(ValueError):
@@ -53,10 +86,10 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python), never the full one
 
 
-def _parse(path: Path, text: str) -> Any:
+def _parse(path: Path, text: str, cache: Path | None) -> Any:
     name = path.name
     if name.endswith(".tftest.hcl") or name.endswith(HCL_SUFFIXES):
-        return parse_hcl(text)
+        return parse_hcl(text, cache)
     if name.endswith(".json"):
         try:
             return json.loads(text)
@@ -88,6 +121,7 @@ def read_repository(name: str, root: Path) -> ParsedRepository:
     report = Report()
     parsed: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    cache = _hcl_cache()
     for path in repository_files(root):
         relative = path.relative_to(root).as_posix()
         if not relative.endswith((*HCL_SUFFIXES, ".json", ".yml", ".yaml")):
@@ -95,7 +129,7 @@ def read_repository(name: str, root: Path) -> ParsedRepository:
         report.count("parse")
         try:
             text = path.read_text(encoding="utf-8")
-            parsed[relative] = _parse(path, text)
+            parsed[relative] = _parse(path, text, cache)
         except UnicodeDecodeError:
             report.findings.append(Finding("parse", name, "is not UTF-8 text", relative))
         except _LineError as exc:
