@@ -6,8 +6,10 @@ It also runs ``copier update`` in existing repositories (:func:`update`, used by
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,11 +17,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import copier
+import jinja2
 import yaml
+from copier._main import Worker  # see _StagingCopy
+from copier._template import Template
+from jinja2 import FileSystemBytecodeCache
 from plumbum import ProcessExecutionError, local
 
 from orgscaffold.bundle import canonical_url, installed_bundle
+from orgscaffold.cache import cache_dir
 from orgscaffold.errors import RenderError, TemplateSourceError
+from orgscaffold.parallel import run_all
 from orgscaffold.plan import RepoPlan
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -86,11 +94,10 @@ def _git(args: list[str], cwd: Path | None = None) -> str:
 
 
 def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
-    """Clone the template source once, so copier clones a small local repository per template.
+    """Clone the template source once and check out the ref to render; every template renders from it.
 
-    Copier clones its source for every run; from a development checkout it also re-commits the
-    uncommitted changes each time. One snapshot per render does that work once. Uncommitted
-    template changes of a local source are included when rendering HEAD, as copier would do.
+    Uncommitted template changes of a local source are included when rendering HEAD, as copier
+    would do (committed in the snapshot, so the answers record a real commit of it).
     """
     snapshot = workdir / "template"
     # --no-local packs the objects: a clone with one pack file is far faster to copy and delete.
@@ -124,7 +131,70 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
             ],
             snapshot,
         )
+    elif ref not in (None, "HEAD"):
+        _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
     return snapshot, ref
+
+
+class _StagingCopy(Worker):
+    """``copier copy`` into a fresh staging folder, sharing one template checkout between renders.
+
+    Two costs of plain ``run_copy`` are avoided, without changing a byte of its output (tests
+    compare both renders file by file):
+
+    - copier clones its template source for every run; here all repositories of one render share
+      one :class:`Template` whose checkout is the snapshot, and one Jinja environment, so shared
+      template pieces compile once;
+    - copier runs ``git config core.fileMode`` once per written file to keep a destination git
+      index in sync; a staging folder is not a git repository (publish runs ``git init`` later).
+
+    These reach into copier's internals (pinned to a tested minor range in pyproject.toml). If a
+    copier release renames them, the overrides are simply not used and copier does its own work:
+    slower, never different.
+    """
+
+    def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
+        return None
+
+
+class _JinjaCache(FileSystemBytecodeCache):
+    """Compiled templates kept across runs, keyed by template name; jinja checks the source checksum.
+
+    Jinja's own key includes the template's absolute file name, which lies in a fresh temporary
+    checkout on every run, so nothing would ever be reused.
+    """
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Session:
+    """What the renders of one ``render`` call share: the template checkout and the Jinja environment."""
+
+    template: Template
+    env: Any = None
+
+    def worker(self, plan: RepoPlan, destination: Path, ref: str | None) -> Worker:
+        worker = _StagingCopy(
+            src_path=self.template.url,
+            dst_path=destination,
+            data=plan.answers,
+            vcs_ref=ref,
+            defaults=True,
+            overwrite=True,
+            unsafe=True,
+            quiet=True,
+        )
+        worker.__dict__["template"] = self.template
+        if self.env is None:
+            self.env = worker.jinja_env
+            cached = cache_dir(f"jinja-{jinja2.__version__}-py{sys.version_info[0]}{sys.version_info[1]}")
+            if cached is not None:
+                self.env.bytecode_cache = _JinjaCache(str(cached))
+        else:
+            worker.__dict__["jinja_env"] = self.env
+        return worker
 
 
 def _restore_source(answers_file: Path, snapshot: Path, source: TemplateSource) -> None:
@@ -142,30 +212,32 @@ def render(
     source: TemplateSource,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
-    """Render each planned repository into ``staging/<repository name>``; return the folders by key."""
-    rendered: dict[str, Path] = {}
+    """Render each planned repository into ``staging/<repository name>``; return the folders by key.
+
+    The repositories render in parallel worker processes (:mod:`orgscaffold.parallel`), all from
+    one snapshot of the template source.
+    """
     with tempfile.TemporaryDirectory(prefix="orgscaffold-template-") as tmp:
         snapshot, ref = _snapshot(source, Path(tmp))
-        for plan in plans:
-            if progress:
-                progress(f"rendering {plan.name}")
+        template = Template(url=str(snapshot), ref=ref)
+        # The snapshot is checked out at the ref already: copier need not clone it again.
+        template.__dict__["local_abspath"] = snapshot.resolve()
+        session = _Session(template)
+
+        def render_one(plan: RepoPlan) -> Path:
             destination = staging / plan.name
             try:
-                copier.run_copy(
-                    str(snapshot),
-                    destination,
-                    data=plan.answers,
-                    vcs_ref=ref,
-                    defaults=True,
-                    overwrite=True,
-                    unsafe=True,
-                    quiet=True,
-                )
+                with session.worker(plan, destination, ref) as worker:
+                    worker.run_copy()
             except (copier.errors.CopierError, subprocess.CalledProcessError, OSError) as exc:
                 raise RenderError(f"rendering {plan.name} from {source.url} failed: {exc}") from exc
             _restore_source(destination / ANSWERS_FILE, snapshot, source)
-            rendered[plan.key] = destination
-    return rendered
+            return destination
+
+        if progress:
+            progress(f"rendering {', '.join(plan.name for plan in plans)}")
+        folders = run_all(render_one, plans)
+    return {plan.key: folder for plan, folder in zip(plans, folders, strict=True)}
 
 
 # Copier leaves these lines around a hunk it could not merge (conflict="inline").

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from orgscaffold.parallel import run_all
 from orgscaffold.plan.index import Location, data_locations, locations
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.verify import cli as cli_tier
@@ -90,9 +91,9 @@ def _tier1(
     expected: dict[str, Any] | None,
     rendered: bool,
     questionnaire: Questionnaire | None,
-) -> tuple[Report, RepositoryContract, dict[str, Any]]:
+) -> tuple[Report, RepositoryContract, dict[str, str]]:
     """The pure-Python checks of one repository, its contract for the cross-repository checks,
-    and its answers (read with the other files, not again)."""
+    and the state keys its answers know (read with the other files, not again)."""
     read = read_repository(name, root)
     report, parsed, texts = read.report, read.documents, read.hcl_texts
     answers = parsed.get(ANSWERS_FILE)
@@ -111,7 +112,7 @@ def _tier1(
     severity: Severity = "error" if rendered else "warning"
     q = questionnaire if rendered else None
     report.merge(_fidelity(name, key, parsed.get(DATA_FILE), expected, q, severity=severity))
-    return report, repository_contract(name, order, parsed, texts), answers
+    return report, repository_contract(name, order, parsed, texts), _known_state_keys(answers)
 
 
 def verify(
@@ -131,21 +132,19 @@ def verify(
     available, True requires it, False skips it.
     """
     report = Report()
+    rendered = expected_data is not None
+
+    def tier1(item: tuple[int, tuple[str, Path]]) -> tuple[Report, RepositoryContract, dict[str, str]]:
+        position, (name, root) = item
+        expected = expected_data.get(name) if expected_data is not None else None
+        return _tier1(name, root, position, expected=expected, rendered=rendered, questionnaire=questionnaire)
+
+    if progress:
+        progress(f"parsing {', '.join(repositories)}")
     contracts: list[RepositoryContract] = []
     known_keys: dict[str, str] = {}
-    for position, (name, root) in enumerate(repositories.items(), start=1):
-        if progress:
-            progress(f"parsing {name}")
-        expected = expected_data.get(name) if expected_data is not None else None
-        repo_report, contract, answers = _tier1(
-            name,
-            root,
-            position,
-            expected=expected,
-            rendered=expected_data is not None,
-            questionnaire=questionnaire,
-        )
-        known_keys.update(_known_state_keys(answers))
+    for repo_report, contract, keys in run_all(tier1, list(enumerate(repositories.items(), start=1))):
+        known_keys.update(keys)
         report.merge(repo_report)
         contracts.append(contract)
     report.merge(check_contracts(contracts, known_keys=known_keys))

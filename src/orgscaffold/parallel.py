@@ -1,0 +1,63 @@
+"""Run independent per-repository jobs in forked worker processes.
+
+Rendering and tier-1 verification do the same CPU-bound work once per repository, with nothing
+shared but read-only inputs, so they spread over the machine's cores. Workers are forked: they
+inherit the inputs (plans, questionnaire, loaded templates) without pickling them, and only the
+results travel back. Where fork is unavailable (Windows, macOS defaults aside), with one core, one
+item, or ``ORGSCAFFOLD_JOBS=1``, the jobs run one after another in this process, with the same
+results in the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+JOBS_VARIABLE = "ORGSCAFFOLD_JOBS"
+
+# The job of the current run_all call; forked workers inherit it, so it need not pickle.
+_current: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def jobs() -> int:
+    """How many worker processes to use: ``ORGSCAFFOLD_JOBS`` if set, else the usable cores."""
+    configured = os.environ.get(JOBS_VARIABLE, "").strip()
+    if configured:
+        try:
+            return max(1, int(configured))
+        except ValueError:
+            return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
+def _call(index: int) -> Any:
+    assert _current is not None, "a worker runs only inside run_all"
+    function, items = _current
+    return function(items[index])
+
+
+def run_all(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[function(item) for item in items]``, spread over worker processes where that helps.
+
+    The first exception raised by a job is raised here (it must pickle, as orgscaffold's errors
+    do). Results must pickle too.
+    """
+    global _current
+    workers = min(len(items), jobs())
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods() or _current is not None:
+        return [function(item) for item in items]
+    _current = (function, items)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call, range(len(items))))
+    finally:
+        _current = None

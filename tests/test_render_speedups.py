@@ -1,0 +1,137 @@
+"""The shortcuts that make rendering and verification fast change nothing in what they produce.
+
+- render.render (one shared template checkout and Jinja environment, no git index syncing,
+  repositories rendered in forked workers, compiled templates cached across runs) writes the
+  same files, byte for byte and mode for mode, as plain ``copier.run_copy`` per repository;
+- the HCL parse cache returns exactly what python-hcl2 returns, for every HCL file rendered.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import copier
+import pytest
+
+from orgscaffold.cache import cache_dir
+from orgscaffold.plan import plan
+from orgscaffold.questionnaire import load_questionnaire
+from orgscaffold.render import TemplateSource, render
+from orgscaffold.verify.files import HCL_SUFFIXES, parse_hcl
+from tests.conftest import EXAMPLES, ROOT
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The templates as they are on disk, committed in a repository of their own."""
+    repo = tmp_path_factory.mktemp("template-repo")
+    shutil.copy2(ROOT / "copier.yml", repo / "copier.yml")
+    shutil.copytree(ROOT / "templates", repo / "templates")
+    _git(repo, "init", "--quiet", "--initial-branch=main")
+    _git(repo, "add", "-A")
+    identity = ["-c", "user.name=tests", "-c", "user.email=tests@orgscaffold.invalid", "-c", "commit.gpgsign=false"]
+    _git(repo, *identity, "commit", "--quiet", "--no-verify", "-m", "templates")
+    return repo
+
+
+def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        path.relative_to(root).as_posix(): (stat.S_IMODE(path.lstat().st_mode), path.read_bytes())
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_render_writes_what_plain_copier_writes(example: Path, template_repo: Path, tmp_path: Path) -> None:
+    plans = plan(load_questionnaire(example))
+    fast = render(plans, tmp_path / "fast", source=TemplateSource(str(template_repo), "HEAD"))
+    for repo_plan in plans:
+        plain = tmp_path / "plain" / repo_plan.name
+        copier.run_copy(
+            str(template_repo),
+            plain,
+            data=repo_plan.answers,
+            vcs_ref="HEAD",
+            defaults=True,
+            overwrite=True,
+            unsafe=True,
+            quiet=True,
+        )
+        expected, actual = _tree(plain), _tree(fast[repo_plan.key])
+        assert sorted(actual) == sorted(expected), repo_plan.name
+        different = [name for name in expected if actual[name] != expected[name]]
+        assert not different, f"{repo_plan.name}: {different} differ from plain copier's render"
+
+
+def test_render_is_the_same_from_a_cold_and_a_warm_template_cache(
+    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+    plans = plan(load_questionnaire(EXAMPLES / "seed.yaml"))
+    source = TemplateSource(str(template_repo), "HEAD")
+    cold = render(plans, tmp_path / "cold", source=source)
+    assert any((tmp_path / "cache").rglob("*")), "the first render fills the template cache"
+    warm = render(plans, tmp_path / "warm", source=source)
+    for key, folder in cold.items():
+        assert _tree(warm[key]) == _tree(folder)
+
+
+def test_the_cache_can_be_turned_off_and_follows_its_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for off in ("off", "0", "false", "NO"):
+        monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", off)
+        assert cache_dir("hcl") is None
+    monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache_dir("hcl") == tmp_path / "elsewhere" / "hcl"
+    monkeypatch.delenv("ORGSCAFFOLD_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir("hcl") == tmp_path / "xdg" / "orgscaffold" / "hcl"
+
+
+def _typed(value: object) -> object:
+    """The value with every type spelled out, so 1 and 1.0 or True and 1 never compare equal."""
+    if isinstance(value, dict):
+        return {repr(key): _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_cached_hcl_parses_equal_python_hcl2_for_every_rendered_file(
+    example: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    plans = plan(load_questionnaire(example))
+    rendered = render(plans, tmp_path / "out", source=TemplateSource(str(template_repo), "HEAD"))
+    cache = tmp_path / "hcl-cache"
+    cache.mkdir()
+    texts = [
+        path.read_text(encoding="utf-8")
+        for folder in rendered.values()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name.endswith(HCL_SUFFIXES)
+    ]
+    assert len(texts) > 20
+    for text in texts:
+        uncached = parse_hcl(text)
+        stored = parse_hcl(text, cache)  # parses and stores
+        read_back = parse_hcl(text, cache)  # read from the cache
+        assert _typed(stored) == _typed(uncached) == _typed(read_back)
+    assert len(list(cache.iterdir())) == len(set(texts))
+
+
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
+    text = 'locals {\n  a = "b"\n}\n'
+    parse_hcl(text, tmp_path)
+    (entry,) = tmp_path.iterdir()
+    entry.write_bytes(b"\x00not marshal")
+    assert parse_hcl(text, tmp_path) == parse_hcl(text)
