@@ -152,26 +152,23 @@ def _organizational_units(q: Questionnaire) -> list[dict[str, Any]]:
     return units
 
 
-def _access(q: Questionnaire) -> list[dict[str, Any]]:
-    """One row per (permission set, principal, account); a group's members are listed once, under groups.
+ACCESS_COLUMNS = ("account", "permission_set", "principal_type", "principal")
+RECORD_COLUMNS = ("name", "type", "ttl", "values", "alias")
 
-    Repeating the members in every row made the report grow as assignments x members (megabytes
-    for a few hundred people in a hundred accounts), for no information the group table lacks.
+
+def _access(q: Questionnaire) -> list[list[str]]:
+    """One row per (permission set, principal, account), as a list in ``ACCESS_COLUMNS`` order.
+
+    A group's members are listed once, under groups: repeating them in every row made the report
+    grow as assignments x members. Rows are lists rather than mappings because the report is an
+    answer of aws-bootstrap, written to and read back from its answers file on every render and
+    update: for a large client (2,000 assignment rows, 2,000 records) mappings tripled that file's
+    YAML and took most of the render's time.
     """
     order = {key: index for index, key in enumerate([MANAGEMENT, *(a.key for a in q.organization.accounts)])}
-    rows = []
     # Grouped by account, in inventory order; within an account in questionnaire order (stable sort).
-    for key, item in sorted(expand_assignments(q).items(), key=lambda kv: order.get(kv[1]["account"], len(order))):
-        rows.append(
-            {
-                "key": key,
-                "account": item["account"],
-                "permission_set": item["permission_set"],
-                "principal_type": item["principal_type"],
-                "principal": item["principal_name"],
-            }
-        )
-    return rows
+    items = sorted(expand_assignments(q).values(), key=lambda item: order.get(item["account"], len(order)))
+    return [[item["account"], item["permission_set"], item["principal_type"], item["principal_name"]] for item in items]
 
 
 def _permission_sets(q: Questionnaire) -> list[dict[str, Any]]:
@@ -218,15 +215,9 @@ def _dns(q: Questionnaire) -> list[dict[str, Any]]:
         records = []
         # The plan keys records by (name, type), unique per zone, in questionnaire order.
         for record, item in zip(zone.records, plan_zone["records"].values(), strict=True):
-            records.append(
-                {
-                    "name": item["name"],
-                    "type": item["type"],
-                    "ttl": item["ttl"],
-                    "values": list(record.values) if record.values is not None else None,
-                    "alias": item["alias"],
-                }
-            )
+            # A list in RECORD_COLUMNS order (see _access for why).
+            values = list(record.values) if record.values is not None else None
+            records.append([item["name"], item["type"], item["ttl"], values, item["alias"]])
         zones.append(
             {
                 "zone": zone.domain,
@@ -398,12 +389,12 @@ def handover_data(q: Questionnaire) -> dict[str, Any]:
         "cloudtrail": report["guardrails"]["cloudtrail"]["enabled"],
         "management_access": [
             {
-                "permission_set": row["permission_set"],
-                "principal": row["principal"],
-                "users": members.get(row["principal"], []) if row["principal_type"] == "GROUP" else [row["principal"]],
+                "permission_set": permission_set,
+                "principal": principal,
+                "users": members.get(principal, []) if principal_type == "GROUP" else [principal],
             }
-            for row in report["access"]
-            if row["account"] == MANAGEMENT
+            for account, permission_set, principal_type, principal in report["access"]
+            if account == MANAGEMENT
         ],
     }
     return {

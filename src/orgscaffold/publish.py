@@ -13,9 +13,11 @@ import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from orgscaffold.errors import DestinationError, PublishError
+from orgscaffold.parallel import run_all
 
 BACKUP_DIR = ".orgscaffold-backup"
 _FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "orgscaffold", "GIT_AUTHOR_EMAIL": "orgscaffold@localhost"}
@@ -71,8 +73,8 @@ def publish(
 ) -> Published:
     """Commit each staged repository (name -> folder) and move it to ``output/<name>``."""
     check_destination(output, list(staged), force=force)
-    for path in staged.values():
-        commit_repository(path, branch=branch, message=message)
+    # Each repository's git init, add and commit are independent: one forked worker per core.
+    run_all(partial(commit_repository, branch=branch, message=message), list(staged.values()))
     output.mkdir(parents=True, exist_ok=True)
     result = Published()
     backup_root = output / BACKUP_DIR / time.strftime("%Y%m%d-%H%M%S")

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
-from orgscaffold.handover import md, render_document, report_data
+from orgscaffold.handover import ACCESS_COLUMNS, RECORD_COLUMNS, md, render_document, report_data
 from orgscaffold.plan.identity import expand_assignments, resolve_accounts
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.dns import record_fqdn
@@ -66,14 +66,13 @@ def test_json_report_matches_the_questionnaire(rendered: Rendered) -> None:
         for kind, who in [("GROUP", g) for g in a.groups] + [("USER", u) for u in a.users]
         for account in resolve_accounts(q, a.accounts)
     }
-    got = [(r["permission_set"], r["principal_type"], r["principal"], r["account"]) for r in data["access"]]
+    assert all(len(row) == len(ACCESS_COLUMNS) for row in data["access"])
+    got = [(ps, kind, who, account) for account, ps, kind, who in data["access"]]
     assert len(got) == len(set(got)) == len(expand_assignments(q))
     assert set(got) == expected_access
     # Each group's members, once, in the group table (not repeated in every access row).
     members = {g.name: [u.user_name for u in q.identity.users if g.name in u.groups] for g in q.identity.groups}
     assert {g["name"]: g["users"] for g in data["groups"]} == members
-    access_keys = {"key", "account", "permission_set", "principal_type", "principal"}
-    assert all(set(row) == access_keys for row in data["access"])
     # DNS: every record with its normalised name and its values exactly as written.
     assert [z["zone"] for z in data["dns"]] == [z.domain for z in q.dns.zones]
     for zone, got_zone in zip(q.dns.zones, data["dns"], strict=True):
@@ -81,9 +80,10 @@ def test_json_report_matches_the_questionnaire(rendered: Rendered) -> None:
             (record_fqdn(r.name, zone.domain), r.type, r.values, r.alias.target if r.alias else None)
             for r in zone.records
         ]
+        assert all(len(r) == len(RECORD_COLUMNS) for r in got_zone["records"])
         actual = [
-            (r["name"], r["type"], r["values"], r["alias"]["target"] if r["alias"] else None)
-            for r in got_zone["records"]
+            (name, kind, values, alias["target"] if alias else None)
+            for name, kind, _ttl, values, alias in got_zone["records"]
         ]
         assert actual == expected
         assert [d["name"] for d in got_zone["delegations"]] == [
