@@ -45,12 +45,18 @@ class Size:
     records: int = 100
 
     def scaled(self, factor: float) -> Size:
-        """This size with every dimension but records per zone multiplied (at least one of each)."""
+        """This client ``factor`` times as large: every count multiplied but two (at least one of each).
+
+        Records per zone and permission sets stay: more zones make more records, and more accounts
+        make more assignments. Every permission set is assigned in every member account, so
+        multiplying both would multiply the assignments (AWS resources, data rows) by the square:
+        a client with twice the accounts and people does not invent twice the job functions.
+        """
         return Size(
             accounts=max(2, round(self.accounts * factor)),
             users=max(1, round(self.users * factor)),
             groups=max(1, round(self.groups * factor)),
-            permission_sets=max(1, round(self.permission_sets * factor)),
+            permission_sets=self.permission_sets,
             zones=max(1, round(self.zones * factor)),
             records=self.records,
         )

@@ -5,10 +5,18 @@
     python benchmarks/run.py --repeat 3 --json /tmp/bench.json
 
 Every measurement is a separate process (benchmarks/child.py): wall time from spawn to exit, so
-interpreter start-up and imports count as they do for a user, and peak RSS from ``os.wait4``.
+interpreter start-up and imports count as they do for a user. Memory is reported twice: the peak
+RSS of the largest single process (``os.wait4``), and the peak of the whole process tree's
+proportional set size (PSS: shared pages counted once), sampled every 20 ms from /proc, because
+`new` and `validate` fork one worker per core.
 Operations are interleaved within each repeat, so a change in machine load hits all of them alike;
 the 1-minute load average is recorded before each measurement. `new` and `validate` run tier 1
 only (the terraform tier is excluded).
+
+orgscaffold keeps caches across runs (compiled templates, parsed HCL; see docs/performance.md).
+The children share one cache folder in the work folder, so `new` is measured as on a machine that
+has run this orgscaffold before; `new-cold` runs with ``ORGSCAFFOLD_CACHE_DIR=off``, as on the
+very first run after an install.
 
 The templates come from a clean git repository made in the work folder from this checkout
 (committed files, plus uncommitted changes to copier.yml and templates/, committed there), so every
@@ -27,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,8 +52,9 @@ sys.path.insert(0, str(HERE))
 
 from generate import Size, write  # noqa: E402 - benchmarks/ is a folder of scripts, not a package
 
-OPERATIONS = ("new", "copier", "validate", "upgrade")
+OPERATIONS = ("new", "new-cold", "copier", "validate", "upgrade")
 LARGE = Size()
+CACHE_VARIABLE = "ORGSCAFFOLD_CACHE_DIR"
 TINY = Size(accounts=3, users=4, groups=2, permission_sets=2, zones=1, records=6)
 
 # The targets of issue 9, on the 2-core reference machine (seconds and megabytes).
@@ -76,6 +86,7 @@ class Row:
     imports: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    tree_mb: list[float] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)
     note: str = ""
 
@@ -89,6 +100,11 @@ class Row:
         """Largest peak RSS over the repeats, in MB."""
         return max(self.peak_mb) if self.peak_mb else None
 
+    @property
+    def memory(self) -> float | None:
+        """The larger of the two peaks over the repeats, in MB: what the memory target is checked on."""
+        return max(self.peak_mb + self.tree_mb) if self.peak_mb else None
+
 
 @dataclass
 class Measured:
@@ -97,20 +113,85 @@ class Measured:
     wall: float
     cpu: float
     peak_mb: float
+    tree_mb: float
     load: float
     result: dict[str, Any]
 
 
-def _run_child(arguments: list[str], *, cwd: Path) -> Measured:
-    """Run benchmarks/child.py with ``arguments``; its wall time, peak RSS and printed result."""
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux /proc); processes that exit meanwhile are skipped."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            tasks = [task.name for task in Path(f"/proc/{current}/task").iterdir()]
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{current}/task/{task}/children").read_text(encoding="ascii")
+                queue.extend(int(child) for child in children.split())
+            except OSError:
+                continue
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class _TreeMemory:
+    """Samples the summed PSS of a process tree every 20 ms in a thread; ``peak_mb`` is the largest sum."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _descendants(self.pid)))
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> _TreeMemory:
+        if Path(f"/proc/{self.pid}/smaps_rollup").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+
+def _run_child(arguments: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    """Run benchmarks/child.py with ``arguments``; its wall time, peak memory and printed result."""
     load = os.getloadavg()[0]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, str(HERE / "child.py"), *arguments], stdout=out, stderr=err, cwd=cwd
+            [sys.executable, str(HERE / "child.py"), *arguments],
+            stdout=out,
+            stderr=err,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
         )
-        # wait4 gives this child's own rusage (with its git subprocesses), not a running maximum.
-        _, status, usage = os.wait4(process.pid, 0)
+        # wait4 gives this child's own rusage (with its waited-for subprocesses: for memory, the
+        # largest single process), not a running maximum of this script.
+        with _TreeMemory(process.pid) as tree:
+            _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -124,7 +205,7 @@ def _run_child(arguments: list[str], *, cwd: Path) -> Measured:
         raise RuntimeError(f"child {arguments[0]} reported a failure: {result}")
     # ru_maxrss is in kilobytes on Linux.
     # CPU time (user + system, git subprocesses included) is far less sensitive to machine load than wall time.
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, load, result)
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree.peak_mb, load, result)
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -197,18 +278,21 @@ def _measure_case(
             target = published  # kept for validate and upgrade
         arguments = ["new", str(case.questionnaire), str(target), str(template), first]
         steps.append(("new", partial(_run_child, arguments, cwd=workdir)))
+        cold = ["new", str(case.questionnaire), str(workdir / f"{case.name}-new"), str(template), first]
+        steps.append(("new-cold", partial(_run_child, cold, cwd=workdir, env={CACHE_VARIABLE: "off"})))
         steps.append(("copier", lambda: _copier_step(answers, workdir / f"{case.name}-copier", template, first)))
         steps.append(("validate", lambda: _run_child(["validate", str(published)], cwd=workdir)))
         if has_upgrade:
             steps.append(("upgrade", lambda: _upgrade_step(published, workdir / f"{case.name}-upgrade", template)))
         for operation, step in steps:
             measured = step()
-            if operation == "new" and index > 0:
+            if operation == "new-cold" or (operation == "new" and index > 0):
                 shutil.rmtree(workdir / f"{case.name}-new", ignore_errors=True)
             row = rows[operation]
             row.walls.append(measured.wall)
             row.cpus.append(measured.cpu)
             row.peak_mb.append(measured.peak_mb)
+            row.tree_mb.append(measured.tree_mb)
             row.loads.append(measured.load)
             row.inside.append(float(measured.result.get("seconds", 0.0)))
             row.imports.append(float(measured.result.get("import_seconds", 0.0)))
@@ -255,8 +339,8 @@ def targets(rows: dict[str, dict[str, Row]], found: dict[str, float | None]) -> 
         large = rows["large"]
         checks.append((f"large new <= {LARGE_NEW_SECONDS} s", large["new"].wall, LARGE_NEW_SECONDS))
         checks.append((f"large validate <= {LARGE_VALIDATE_SECONDS} s", large["validate"].wall, LARGE_VALIDATE_SECONDS))
-        peak = max((row.peak or 0.0) for op, row in large.items() if op in ("new", "validate"))
-        checks.append((f"large peak RSS (new, validate) <= {LARGE_PEAK_MB:.0f} MB", peak, LARGE_PEAK_MB))
+        peak = max((row.memory or 0.0) for op, row in large.items() if op in ("new", "new-cold", "validate"))
+        checks.append((f"large peak memory (new, validate) <= {LARGE_PEAK_MB:.0f} MB", peak, LARGE_PEAK_MB))
     for key, value in found.items():
         if key.startswith("large-x2 / large:") and not key.endswith("upgrade"):
             checks.append((f"{key} <= {DOUBLING}", value, DOUBLING))
@@ -280,18 +364,20 @@ def report(data: dict[str, Any]) -> str:
         f"{_fmt(data['load']['max'])} max (at the start {_fmt(data['load']['start'])}, at the end "
         f"{_fmt(data['load']['end'])})",
         "",
-        "| case | operation | wall s (median) | wall s (min) | CPU s | in-process s | imports s | peak RSS MB | load |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | operation | wall s (median) | wall s (min) | CPU s | in-process s | imports s | peak RSS MB "
+        "| tree PSS MB | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in data["rows"]:
         if not row["walls"]:
-            lines.append(f"| {row['case']} | {row['operation']} | {row['note'] or 'not measured'} | | | | | | |")
+            lines.append(f"| {row['case']} | {row['operation']} | {row['note'] or 'not measured'} | | | | | | | |")
             continue
         lines.append(
             f"| {row['case']} | {row['operation']} | {_fmt(statistics.median(row['walls']))} | "
             f"{_fmt(min(row['walls']))} | {_fmt(statistics.median(row['cpus']))} | "
             f"{_fmt(statistics.median(row['inside']))} | "
             f"{_fmt(statistics.median(row['imports']))} | {_fmt(max(row['peak_mb']), 0)} | "
+            f"{_fmt(max(row['tree_mb'], default=None), 0)} | "
             f"{_fmt(statistics.median(row['loads']), 1)} |"
         )
     lines += ["", "| ratio (median wall times) | value |", "|---|---:|"]
@@ -339,6 +425,8 @@ def run(
 ) -> dict[str, Any]:
     """Run the benchmark in ``workdir``; return the results as plain data (see :func:`report`)."""
     start_load = os.getloadavg()[0]
+    # One cache folder for every child of this run (never the user's): `new` runs warm after its first run.
+    os.environ[CACHE_VARIABLE] = str(workdir / "cache")
     template, first, _ = template_repository(workdir)
     cases = [case for case in cases_for(quick, workdir) if not only or case.name in only]
     rows = {case.name: {op: Row(case.name, op) for op in OPERATIONS} for case in cases}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from orgscaffold.plan import plan
+from orgscaffold.plan.identity import expand_assignments
 from orgscaffold.questionnaire import load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,9 +32,15 @@ def test_generated_questionnaire_is_valid_and_has_the_requested_size(tmp_path: P
     assert [p.key for p in plan(q)] == ["bootstrap", "identity", "dns", "website"]
 
 
-def test_doubling_doubles_every_dimension_but_records_per_zone() -> None:
-    size = Size(accounts=100, users=500, groups=20, permission_sets=10, zones=20, records=100)
-    assert size.scaled(2) == Size(accounts=200, users=1000, groups=40, permission_sets=20, zones=40, records=100)
+def test_doubling_a_client_doubles_its_data(tmp_path: Path) -> None:
+    size = Size(accounts=20, users=50, groups=6, permission_sets=4, zones=4, records=10)
+    assert size.scaled(2) == Size(accounts=40, users=100, groups=12, permission_sets=4, zones=8, records=10)
+    small = load_questionnaire(write(tmp_path / "small.yaml", size))
+    large = load_questionnaire(write(tmp_path / "large.yaml", size.scaled(2)))
+    # What the repositories hold grows as the client: assignments (one AWS resource each), records, people.
+    assert 1.9 <= len(expand_assignments(large)) / len(expand_assignments(small)) <= 2.1
+    assert sum(len(z.records) for z in large.dns.zones) == 2 * sum(len(z.records) for z in small.dns.zones)
+    assert len(large.identity.users) == 2 * len(small.identity.users)
 
 
 @pytest.fixture(scope="module")
