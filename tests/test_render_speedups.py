@@ -73,6 +73,27 @@ def test_render_writes_what_plain_copier_writes(example: Path, template_repo: Pa
         assert not different, f"{repo_plan.name}: {different} differ from plain copier's render"
 
 
+def test_without_a_ref_render_takes_the_newest_tag_as_copier_does(tmp_path: Path) -> None:
+    repo = tmp_path / "template"
+    shutil.copytree(ROOT / "templates", repo / "templates")
+    shutil.copy2(ROOT / "copier.yml", repo / "copier.yml")
+    identity = ["-c", "user.name=tests", "-c", "user.email=tests@orgscaffold.invalid", "-c", "commit.gpgsign=false"]
+    _git(repo, "init", "--quiet", "--initial-branch=main")
+    _git(repo, "add", "-A")
+    _git(repo, *identity, "commit", "--quiet", "--no-verify", "-m", "v1")
+    _git(repo, "tag", "1.0.0")
+    readme = repo / "templates" / "aws-bootstrap" / "README.md.jinja"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nUntagged work in progress.\n", encoding="utf-8")
+    _git(repo, *identity, "commit", "--quiet", "--no-verify", "-am", "after the tag")
+    plans = plan(load_questionnaire(EXAMPLES / "seed.yaml"), only={"bootstrap"})
+    fast = render(plans, tmp_path / "fast", source=TemplateSource(str(repo), None))["bootstrap"]
+    plain = tmp_path / "plain"
+    copier.run_copy(str(repo), plain, data=plans[0].answers, defaults=True, overwrite=True, unsafe=True, quiet=True)
+    assert _tree(fast) == _tree(plain)
+    assert "Untagged work in progress." not in (fast / "README.md").read_text(encoding="utf-8")
+    assert "_commit: 1.0.0\n" in (fast / ".copier-answers.yml").read_text(encoding="utf-8")
+
+
 def test_render_is_the_same_from_a_cold_and_a_warm_template_cache(
     template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

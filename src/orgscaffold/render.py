@@ -21,6 +21,7 @@ import jinja2
 import yaml
 from copier._main import Worker  # see _StagingCopy
 from copier._template import Template
+from copier._vcs import get_latest_tag
 from jinja2 import FileSystemBytecodeCache
 from plumbum import ProcessExecutionError, local
 
@@ -93,22 +94,31 @@ def _git(args: list[str], cwd: Path | None = None) -> str:
     return result.stdout
 
 
+# What copier reads from a template checkout: its settings and the templates (migrations included).
+# The rest of this project (tests, goldens, sources) is never checked out into a snapshot.
+_TEMPLATE_PATHS = ("copier.yml", "templates")
+
+
 def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
     """Clone the template source once and check out the ref to render; every template renders from it.
 
-    Uncommitted template changes of a local source are included when rendering HEAD, as copier
-    would do (committed in the snapshot, so the answers record a real commit of it).
+    The ref is resolved as copier resolves it: none means the newest PEP 440 tag (HEAD when there
+    is none). Uncommitted template changes of a local source are included when rendering HEAD, as
+    copier would do (committed in the snapshot, so the answers record a real commit of it).
     """
     snapshot = workdir / "template"
+    ref = source.vcs_ref or get_latest_tag(source.url)
     # --shared borrows a local source's objects (.git/objects/info/alternates) instead of copying or
-    # packing them: the clone costs its checkout only. It is a no-op for bundles and URLs. The
-    # snapshot lives only while this render runs, which is when it needs the source's objects.
-    _git(["clone", "--quiet", "--shared", source.url, str(snapshot)])
-    ref = source.vcs_ref
+    # packing them; it is a no-op for bundles and URLs. The snapshot lives only while this render
+    # runs. The sparse checkout writes the template files only: writing files is most of a clone's
+    # cost, and the project's tests outnumber its templates.
+    _git(["clone", "--quiet", "--shared", "--no-checkout", source.url, str(snapshot)])
+    _git(["sparse-checkout", "set", "--no-cone", *(f"/{path}" for path in _TEMPLATE_PATHS)], snapshot)
+    _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
     local = Path(source.url)
-    if ref == "HEAD" and local.is_dir() and _git(["status", "--porcelain", "--", "copier.yml", "templates"], local):
+    if ref == "HEAD" and local.is_dir() and _git(["status", "--porcelain", "--", *_TEMPLATE_PATHS], local):
         # Copy the working tree's template files over the snapshot and commit them there.
-        for relative in ["copier.yml", "templates"]:
+        for relative in _TEMPLATE_PATHS:
             target = snapshot / relative
             if target.is_dir():
                 shutil.rmtree(target)
@@ -116,7 +126,7 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
                 shutil.copytree(local / relative, target)
             elif (local / relative).is_file():
                 shutil.copy2(local / relative, target)
-        _git(["add", "-A"], snapshot)
+        _git(["add", "-A", "--", *_TEMPLATE_PATHS], snapshot)
         _git(
             [
                 "-c",
@@ -133,8 +143,6 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
             ],
             snapshot,
         )
-    elif ref not in (None, "HEAD"):
-        _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
     return snapshot, ref
 
 
