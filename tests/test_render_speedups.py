@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import stat
 import subprocess
@@ -20,7 +21,7 @@ from orgscaffold.cache import cache_dir
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.render import TemplateSource, render
-from orgscaffold.verify.files import HCL_SUFFIXES, parse_hcl
+from orgscaffold.verify.files import HCL_SUFFIXES, ParseCaches, _parse, parse_hcl, read_repository
 from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -156,3 +157,29 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     (entry,) = tmp_path.iterdir()
     entry.write_bytes(b"\x00not marshal")
     assert parse_hcl(text, tmp_path) == parse_hcl(text)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_document_reads_the_same_from_no_cache_a_cold_one_and_a_warm_one(
+    example: Path, template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plans = plan(load_questionnaire(example))
+    rendered = render(plans, tmp_path / "out", source=TemplateSource(str(template_repo), "HEAD"))
+    for name, folder in rendered.items():
+        monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", "off")
+        plain = read_repository(name, folder).documents
+        monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", str(tmp_path / "cache"))
+        cold = read_repository(name, folder).documents
+        warm = read_repository(name, folder).documents
+        assert _typed(warm) == _typed(cold) == _typed(plain), name
+        assert any(path.endswith((".yml", ".yaml")) for path in plain), name
+    stored = {path.parent.name.split("-")[0] for path in (tmp_path / "cache").rglob("*.marshal")}
+    assert stored == {"hcl", "yaml"}
+
+
+def test_a_yaml_value_marshal_cannot_hold_is_parsed_every_time(tmp_path: Path) -> None:
+    caches = ParseCaches(hcl=None, yaml=tmp_path)
+    text = "released: 2026-12-02\n"
+    first = _parse(Path("x.yml"), text, caches)
+    assert first == _parse(Path("x.yml"), text, caches) == {"released": datetime.date(2026, 12, 2)}
+    assert not list(tmp_path.iterdir())

@@ -22,7 +22,7 @@ from orgscaffold.verify import cli as cli_tier
 from orgscaffold.verify.contracts import RepositoryContract, check_contracts, repository_contract
 from orgscaffold.verify.data import DATA_FILE, check_data
 from orgscaffold.verify.fidelity import check_fidelity
-from orgscaffold.verify.files import load_yaml, read_repository
+from orgscaffold.verify.files import load_yaml, parse_caches, read_repository
 from orgscaffold.verify.findings import Finding, Report, Severity
 from orgscaffold.verify.provider_compat import check_provider_compat
 from orgscaffold.verify.references import check_references
@@ -34,7 +34,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 def _answers(root: Path) -> dict[str, Any] | None:
     try:
-        loaded = load_yaml((root / ANSWERS_FILE).read_text(encoding="utf-8"))
+        loaded = load_yaml((root / ANSWERS_FILE).read_text(encoding="utf-8"), parse_caches().yaml)
     except (OSError, yaml.YAMLError):
         return None
     return loaded if isinstance(loaded, dict) else None

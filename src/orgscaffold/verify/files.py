@@ -10,7 +10,7 @@ import importlib.metadata
 import json
 import marshal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,42 +37,65 @@ def repository_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def _hcl_cache() -> Path | None:
-    version = getattr(hcl2, "__version__", None) or importlib.metadata.version("python-hcl2")
-    return cache_dir(f"hcl-{version}-py{sys.version_info[0]}{sys.version_info[1]}")
+@dataclass(frozen=True)
+class ParseCaches:
+    """The cache folders of parsed documents, one per parser version (None: that cache is off)."""
+
+    hcl: Path | None
+    yaml: Path | None
+
+
+def parse_caches() -> ParseCaches:
+    """The cache folders for this process's parsers (see :mod:`orgscaffold.cache`)."""
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    hcl_version = getattr(hcl2, "__version__", None) or importlib.metadata.version("python-hcl2")
+    return ParseCaches(
+        hcl=cache_dir(f"hcl-{hcl_version}-{python}"),
+        yaml=cache_dir(f"yaml-{yaml.__version__}-{YAML_LOADER.__name__}-{python}"),
+    )
+
+
+def _cached(text: str, cache: Path | None, parse: Callable[[str], Any]) -> Any:
+    """``parse(text)``, or what it returned for the same text before, kept in ``cache`` (a folder).
+
+    Parsers take milliseconds to seconds per file, and most files of a repository are byte for byte
+    the same from one run, and one client, to the next (templates) or from ``new`` to the
+    ``validate`` runs that follow (client data). Entries are keyed by the text's SHA-256 and
+    stored with :mod:`marshal`, which holds only plain data (never code), in a folder named after
+    the parser's and Python's versions. A parse error is never cached: it is raised again.
+    """
+    entry = cache / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.marshal" if cache else None
+    if entry is not None:
+        try:
+            return marshal.loads(entry.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    parsed = parse(text)
+    if entry is not None:
+        try:
+            data = marshal.dumps(parsed)
+        except ValueError:  # a value marshal cannot hold (a YAML date, say): keep it uncached
+            return parsed
+        write_atomically(entry, data)
+    return parsed
+
+
+def _hcl(text: str) -> dict[str, Any]:
+    try:
+        return dict(hcl2.loads(text))
+    except lark.exceptions.UnexpectedInput as exc:
+        raise _LineError(str(exc).strip().splitlines()[0], exc.line) from None
+    except lark.exceptions.LarkError as exc:
+        raise _LineError(str(exc).strip().splitlines()[0], None) from None
 
 
 def parse_hcl(text: str, cache: Path | None = None) -> dict[str, Any]:
     """Parse HCL text into python-hcl2's dictionary form; raises ValueError with a line number.
 
-    With ``cache`` (a folder), a text parsed before is read back from there instead: python-hcl2
-    takes tens of milliseconds per file, and most files of a repository are byte for byte the same
-    from one run, and one client, to the next. Entries are keyed by the text's SHA-256 and stored
-    with :mod:`marshal`, which holds only plain data (never code), in a folder named after the
-    python-hcl2 and Python versions.
+    With ``cache`` (a folder, :func:`parse_caches`), a text parsed before is read back from there.
     """
-    entry = cache / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.marshal" if cache else None
-    if entry is not None:
-        try:
-            loaded = marshal.loads(entry.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-        else:
-            if isinstance(loaded, dict):
-                return loaded
-    try:
-        parsed = dict(hcl2.loads(text))
-    except lark.exceptions.UnexpectedInput as exc:
-        raise _LineError(str(exc).strip().splitlines()[0], exc.line) from None
-    except lark.exceptions.LarkError as exc:
-        raise _LineError(str(exc).strip().splitlines()[0], None) from None
-    if entry is not None:
-        try:
-            data = marshal.dumps(parsed)
-        except ValueError:  # a value marshal cannot hold: keep it uncached
-            return parsed
-        write_atomically(entry, data)
-    return parsed
+    parsed = _cached(text, cache, _hcl)
+    return parsed if isinstance(parsed, dict) else _hcl(text)
 
 
 class _LineError(ValueError):
@@ -81,15 +104,22 @@ class _LineError(ValueError):
         self.line = line
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document with the fastest safe loader available; raises yaml.YAMLError."""
+def _load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python), never the full one
 
 
-def _parse(path: Path, text: str, cache: Path | None) -> Any:
+def load_yaml(text: str, cache: Path | None = None) -> Any:
+    """Parse one YAML document with the fastest safe loader available; raises yaml.YAMLError.
+
+    With ``cache`` (a folder, :func:`parse_caches`), a text parsed before is read back from there.
+    """
+    return _cached(text, cache, _load_yaml)
+
+
+def _parse(path: Path, text: str, caches: ParseCaches) -> Any:
     name = path.name
     if name.endswith(".tftest.hcl") or name.endswith(HCL_SUFFIXES):
-        return parse_hcl(text, cache)
+        return parse_hcl(text, caches.hcl)
     if name.endswith(".json"):
         try:
             return json.loads(text)
@@ -97,7 +127,7 @@ def _parse(path: Path, text: str, cache: Path | None) -> Any:
             raise _LineError(exc.msg, exc.lineno) from None
     if name.endswith((".yml", ".yaml")):
         try:
-            return load_yaml(text)
+            return load_yaml(text, caches.yaml)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             raise _LineError(str(exc.problem or exc), mark.line + 1 if mark else None) from None
@@ -121,7 +151,7 @@ def read_repository(name: str, root: Path) -> ParsedRepository:
     report = Report()
     parsed: dict[str, Any] = {}
     texts: dict[str, str] = {}
-    cache = _hcl_cache()
+    caches = parse_caches()
     for path in repository_files(root):
         relative = path.relative_to(root).as_posix()
         if not relative.endswith((*HCL_SUFFIXES, ".json", ".yml", ".yaml")):
@@ -129,7 +159,7 @@ def read_repository(name: str, root: Path) -> ParsedRepository:
         report.count("parse")
         try:
             text = path.read_text(encoding="utf-8")
-            parsed[relative] = _parse(path, text, cache)
+            parsed[relative] = _parse(path, text, caches)
         except UnicodeDecodeError:
             report.findings.append(Finding("parse", name, "is not UTF-8 text", relative))
         except _LineError as exc:
