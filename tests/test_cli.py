@@ -139,6 +139,15 @@ def test_a_verification_failure_exits_1_and_writes_nothing(tmp_path: Path, broke
     assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
 
 
+def test_an_unknown_template_ref_is_bad_input_naming_the_ref(tmp_path: Path, broken_template: Path) -> None:
+    out = tmp_path / "out"
+    args = ["new", str(write(tmp_path, MINIMAL)), "--output", str(out), "--no-cli"]
+    result = runner.invoke(app, [*args, "--template", str(broken_template), "--vcs-ref", "9.9.9"])
+    assert result.exit_code == 2, result.output
+    assert f"the template source {broken_template} has no commit, tag or branch '9.9.9'" in result.output
+    assert not out.exists()
+
+
 def test_validate_reports_a_hand_broken_file_with_its_line_and_data_drift_as_warning(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["new", str(write(tmp_path, MINIMAL)), "--output", str(out), "--no-cli"]).exit_code == 0

@@ -114,7 +114,14 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
     # cost, and the project's tests outnumber its templates.
     _git(["clone", "--quiet", "--shared", "--no-checkout", source.url, str(snapshot)])
     _git(["sparse-checkout", "set", "--no-cone", *(f"/{path}" for path in _TEMPLATE_PATHS)], snapshot)
-    _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
+    try:
+        _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
+    except TemplateSourceError:
+        known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=snapshot)
+        if known.returncode:
+            message = f"the template source {source.url} has no commit, tag or branch {ref!r}"
+            raise TemplateSourceError(message) from None
+        raise
     local = Path(source.url)
     if ref == "HEAD" and local.is_dir() and _git(["status", "--porcelain", "--", *_TEMPLATE_PATHS], local):
         # Copy the working tree's template files over the snapshot and commit them there.
