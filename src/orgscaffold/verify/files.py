@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hcl2
-import lark
 import yaml
 
 from orgscaffold.cache import cache_dir, write_atomically
@@ -48,7 +46,7 @@ class ParseCaches:
 def parse_caches() -> ParseCaches:
     """The cache folders for this process's parsers (see :mod:`orgscaffold.cache`)."""
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    hcl_version = getattr(hcl2, "__version__", None) or importlib.metadata.version("python-hcl2")
+    hcl_version = importlib.metadata.version("python-hcl2")
     return ParseCaches(
         hcl=cache_dir(f"hcl-{hcl_version}-{python}"),
         yaml=cache_dir(f"yaml-{yaml.__version__}-{YAML_LOADER.__name__}-{python}"),
@@ -81,6 +79,11 @@ def _cached(text: str, cache: Path | None, parse: Callable[[str], Any]) -> Any:
 
 
 def _hcl(text: str) -> dict[str, Any]:
+    # Imported on a cache miss only: python-hcl2 and lark take a tenth of a second to import, and a
+    # warm cache (the usual case, see _cached) needs neither.
+    import hcl2
+    import lark
+
     try:
         return dict(hcl2.loads(text))
     except lark.exceptions.UnexpectedInput as exc:
