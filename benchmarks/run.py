@@ -14,11 +14,11 @@ the 1-minute load average is recorded before each measurement. `new` and `valida
 only (the terraform tier is excluded).
 
 orgscaffold keeps caches across runs (compiled templates, parsed HCL and YAML; see
-docs/performance.md). The children share one cache folder in the work folder, so `new` is
-measured as on a machine that has run this orgscaffold before, and `validate` as after the `new`
-that wrote the repositories (it parsed the same files); `new-cold` and `validate-cold` run with
-``ORGSCAFFOLD_CACHE_DIR=off``, as on the very first run after an install, or a CI runner
-without a cache.
+docs/performance.md). `new` runs on a fresh copy of a cache that rendering *another* client
+(a small generated one) left: as on a machine that has run this orgscaffold before, for a
+client it has not seen. `validate` runs on the cache that the `new` which wrote the repositories
+left, as after that `new`. `new-cold` and `validate-cold` run with ``ORGSCAFFOLD_CACHE_DIR=off``,
+as on the very first run after an install, or a CI runner without a cache.
 
 The templates come from a clean git repository made in the work folder from this checkout
 (committed files, plus uncommitted changes to copier.yml and templates/, committed there), so every
@@ -58,6 +58,8 @@ OPERATIONS = ("new", "new-cold", "copier", "validate", "validate-cold", "upgrade
 LARGE = Size()
 CACHE_VARIABLE = "ORGSCAFFOLD_CACHE_DIR"
 TINY = Size(accounts=3, users=4, groups=2, permission_sets=2, zones=1, records=6)
+# The client whose render warms the cache for `new`: none of the measured ones.
+WARM_UP = Size(accounts=5, users=7, groups=3, permission_sets=3, zones=2, records=5)
 
 # The targets of issue 9, on the 2-core reference machine (seconds and megabytes).
 SEED_NEW_SECONDS = 2.0
@@ -261,12 +263,39 @@ def _fresh(path: Path) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _new_step(arguments: list[str], *, cwd: Path, warm: Path, cache: Path) -> Measured:
+    """`new` on a fresh copy of the warm-up cache (the copying is not measured)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.copytree(warm, cache)
+    return _run_child(arguments, cwd=cwd, env={CACHE_VARIABLE: str(cache)})
+
+
+def warm_up_cache(workdir: Path, template: Path, first: str) -> Path:
+    """The cache that rendering another client (a small generated one) leaves behind."""
+    cache = workdir / "cache-warm"
+    questionnaire = write(workdir / "warm-up.yaml", WARM_UP)
+    arguments = ["new", str(questionnaire), str(workdir / "warm-up"), str(template), first]
+    _run_child(arguments, cwd=workdir, env={CACHE_VARIABLE: str(cache)})
+    shutil.rmtree(workdir / "warm-up", ignore_errors=True)
+    return cache
+
+
 def _measure_case(
-    case: Case, rows: dict[str, Row], workdir: Path, template: Path, first: str, repeat: int, *, upgrade: bool
+    case: Case,
+    rows: dict[str, Row],
+    workdir: Path,
+    template: Path,
+    first: str,
+    repeat: int,
+    *,
+    upgrade: bool,
+    warm: Path,
 ) -> None:
     """Measure every operation on one case, ``repeat`` times, interleaved."""
     answers = _answers_file(case, workdir)
     published = workdir / f"{case.name}-published"
+    published_cache = workdir / f"cache-{case.name}-published"
+    shutil.rmtree(published_cache, ignore_errors=True)
     has_upgrade = upgrade and find_spec("orgscaffold.upgrade") is not None
     if find_spec("orgscaffold.upgrade") is None:
         rows["upgrade"].note = "not yet measured: orgscaffold.upgrade does not exist"
@@ -279,11 +308,16 @@ def _measure_case(
         if index == 0:
             target = published  # kept for validate and upgrade
         arguments = ["new", str(case.questionnaire), str(target), str(template), first]
-        steps.append(("new", partial(_run_child, arguments, cwd=workdir)))
+        # The first new's cache is kept for validate; later ones start from the warm-up cache again.
+        cache = published_cache if index == 0 else workdir / "cache-new"
+        steps.append(("new", partial(_new_step, arguments, cwd=workdir, warm=warm, cache=cache)))
         cold = ["new", str(case.questionnaire), str(workdir / f"{case.name}-new"), str(template), first]
         steps.append(("new-cold", partial(_run_child, cold, cwd=workdir, env={CACHE_VARIABLE: "off"})))
         steps.append(("copier", lambda: _copier_step(answers, workdir / f"{case.name}-copier", template, first)))
-        steps.append(("validate", lambda: _run_child(["validate", str(published)], cwd=workdir)))
+        validate = partial(
+            _run_child, ["validate", str(published)], cwd=workdir, env={CACHE_VARIABLE: str(published_cache)}
+        )
+        steps.append(("validate", validate))
         validate_cold = partial(_run_child, ["validate", str(published)], cwd=workdir, env={CACHE_VARIABLE: "off"})
         steps.append(("validate-cold", validate_cold))
         if has_upgrade:
@@ -430,15 +464,16 @@ def run(
 ) -> dict[str, Any]:
     """Run the benchmark in ``workdir``; return the results as plain data (see :func:`report`)."""
     start_load = os.getloadavg()[0]
-    # One cache folder for every child of this run (never the user's): `new` runs warm after its first run.
+    # Every child gets a cache folder in the work folder (never the user's), see the module docstring.
     os.environ[CACHE_VARIABLE] = str(workdir / "cache")
     template, first, _ = template_repository(workdir)
+    warm = warm_up_cache(workdir, template, first)
     cases = [case for case in cases_for(quick, workdir) if not only or case.name in only]
     rows = {case.name: {op: Row(case.name, op) for op in OPERATIONS} for case in cases}
     for position, case in enumerate(cases):
         # upgrade is the slowest operation: quick mode proves it runs on the first case only.
         upgrade = (not quick or position == 0) and "upgrade" not in skip
-        _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade)
+        _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm)
     found = ratios(rows, cases)
     loads = [load for by_op in rows.values() for row in by_op.values() for load in row.loads]
     return {
