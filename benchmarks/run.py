@@ -7,8 +7,8 @@
 Every measurement is a separate process (benchmarks/child.py): wall time from spawn to exit, so
 interpreter start-up and imports count as they do for a user. Memory is reported twice: the peak
 RSS of the largest single process (``os.wait4``), and the peak of the whole process tree's
-proportional set size (PSS: shared pages counted once), sampled every 20 ms from /proc, because
-`new` and `validate` fork one worker per core.
+proportional set size (PSS: shared pages counted once), sampled every 20 ms from /proc in the
+first repeat only (the sampler costs CPU), because `new` and `validate` fork one worker per core.
 Operations are interleaved within each repeat, so a change in machine load hits all of them alike;
 the 1-minute load average is recorded before each measurement. `new` and `validate` run tier 1
 only (the terraform tier is excluded).
@@ -117,7 +117,7 @@ class Measured:
     wall: float
     cpu: float
     peak_mb: float
-    tree_mb: float
+    tree_mb: float | None
     load: float
     result: dict[str, Any]
 
@@ -151,11 +151,24 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+@dataclass
+class _Sampling:
+    """Whether children's memory is sampled now: the sampler reads /proc every 20 ms, about 7% of a
+    core, which would slow the parallel operations more than the single-process baseline, so it
+    runs in the first repeat only; wall and CPU times are the medians over all repeats."""
+
+    memory: bool = True
+
+
+_sampling = _Sampling()
+
+
 class _TreeMemory:
     """Samples the summed PSS of a process tree every 20 ms in a thread; ``peak_mb`` is the largest sum."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, *, enabled: bool = True) -> None:
         self.pid = pid
+        self.enabled = enabled
         self.peak_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -166,7 +179,7 @@ class _TreeMemory:
             self._stop.wait(0.02)
 
     def __enter__(self) -> _TreeMemory:
-        if Path(f"/proc/{self.pid}/smaps_rollup").exists():
+        if self.enabled and Path(f"/proc/{self.pid}/smaps_rollup").exists():
             self._thread.start()
         return self
 
@@ -194,7 +207,7 @@ def _run_child(arguments: list[str], *, cwd: Path, env: dict[str, str] | None = 
         )
         # wait4 gives this child's own rusage (with its waited-for subprocesses: for memory, the
         # largest single process), not a running maximum of this script.
-        with _TreeMemory(process.pid) as tree:
+        with _TreeMemory(process.pid, enabled=_sampling.memory) as tree:
             _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -209,7 +222,8 @@ def _run_child(arguments: list[str], *, cwd: Path, env: dict[str, str] | None = 
         raise RuntimeError(f"child {arguments[0]} reported a failure: {result}")
     # ru_maxrss is in kilobytes on Linux.
     # CPU time (user + system, git subprocesses included) is far less sensitive to machine load than wall time.
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree.peak_mb, load, result)
+    tree_mb = tree.peak_mb if tree.enabled else None
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree_mb, load, result)
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -303,6 +317,7 @@ def _measure_case(
         rows["upgrade"].note = "not measured in this run (--skip-upgrade, or quick mode past the first case)"
     shutil.rmtree(published, ignore_errors=True)
     for index in range(repeat):
+        _sampling.memory = index == 0
         steps: list[tuple[str, Callable[[], Measured]]] = []
         target = workdir / f"{case.name}-new"
         if index == 0:
@@ -330,7 +345,8 @@ def _measure_case(
             row.walls.append(measured.wall)
             row.cpus.append(measured.cpu)
             row.peak_mb.append(measured.peak_mb)
-            row.tree_mb.append(measured.tree_mb)
+            if measured.tree_mb is not None:
+                row.tree_mb.append(measured.tree_mb)
             row.loads.append(measured.load)
             row.inside.append(float(measured.result.get("seconds", 0.0)))
             row.imports.append(float(measured.result.get("import_seconds", 0.0)))
