@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,8 @@ def _lint_files(rendered: dict[tuple[str, str], Rendered]) -> list[Path]:
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name)
+    # On PATH, else beside this interpreter (a venv's python run without activating the venv).
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
     if found is None:
         pytest.skip(f"{name} is not installed (pip install check-jsonschema zizmor)")
     return found
