@@ -148,6 +148,16 @@ def test_an_unknown_template_ref_is_bad_input_naming_the_ref(tmp_path: Path, bro
     assert not out.exists()
 
 
+def test_a_template_source_that_cannot_be_read_is_bad_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    missing = tmp_path / "no-such-template"
+    args = ["new", str(write(tmp_path, MINIMAL)), "--output", str(out), "--no-cli", "--template", str(missing)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"git clone --quiet --shared --no-checkout {missing}" in result.output
+    assert not out.exists()
+
+
 def test_validate_reports_a_hand_broken_file_with_its_line_and_data_drift_as_warning(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["new", str(write(tmp_path, MINIMAL)), "--output", str(out), "--no-cli"]).exit_code == 0

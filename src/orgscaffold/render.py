@@ -107,12 +107,14 @@ def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str | None]:
     copier would do (committed in the snapshot, so the answers record a real commit of it).
     """
     snapshot = workdir / "template"
-    ref = source.vcs_ref or get_latest_tag(source.url)
     # --shared borrows a local source's objects (.git/objects/info/alternates) instead of copying or
     # packing them; it is a no-op for bundles and URLs. The snapshot lives only while this render
     # runs. The sparse checkout writes the template files only: writing files is most of a clone's
     # cost, and the project's tests outnumber its templates.
     _git(["clone", "--quiet", "--shared", "--no-checkout", source.url, str(snapshot)])
+    # The clone holds the source's tags: resolving the newest one there needs no second connection,
+    # and a source that cannot be read has already failed above, with git's message.
+    ref = source.vcs_ref or get_latest_tag(str(snapshot))
     _git(["sparse-checkout", "set", "--no-cone", *(f"/{path}" for path in _TEMPLATE_PATHS)], snapshot)
     try:
         _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
