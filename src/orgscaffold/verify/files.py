@@ -5,6 +5,7 @@ This package is the only place that imports the HCL parser.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -43,14 +44,18 @@ class ParseCaches:
     yaml: Path | None
 
 
-def parse_caches() -> ParseCaches:
-    """The cache folders for this process's parsers (see :mod:`orgscaffold.cache`)."""
+@functools.cache
+def _parser_kinds() -> tuple[str, str]:
+    """The cache kinds of the HCL and YAML parsers: fixed for a process (a metadata lookup each)."""
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
     hcl_version = importlib.metadata.version("python-hcl2")
-    return ParseCaches(
-        hcl=cache_dir(f"hcl-{hcl_version}-{python}"),
-        yaml=cache_dir(f"yaml-{yaml.__version__}-{YAML_LOADER.__name__}-{python}"),
-    )
+    return f"hcl-{hcl_version}-{python}", f"yaml-{yaml.__version__}-{YAML_LOADER.__name__}-{python}"
+
+
+def parse_caches() -> ParseCaches:
+    """The cache folders for this process's parsers (see :mod:`orgscaffold.cache`)."""
+    hcl, yaml_kind = _parser_kinds()
+    return ParseCaches(hcl=cache_dir(hcl), yaml=cache_dir(yaml_kind))
 
 
 def _cached(text: str, cache: Path | None, parse: Callable[[str], Any]) -> Any:
