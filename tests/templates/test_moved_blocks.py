@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from packaging.version import InvalidVersion, Version
+from copier._vcs import get_latest_tag
 
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import load_questionnaire
@@ -112,14 +112,9 @@ def test_a_renamed_resource_or_module_call_without_a_moved_block_is_found(tmp_pa
 
 
 def _newest_release() -> str | None:
-    tags = subprocess.run(["git", "tag", "--list"], cwd=ROOT, capture_output=True, text=True, check=False).stdout
-    releases = []
-    for tag in tags.split():
-        try:
-            releases.append((Version(tag), tag))
-        except InvalidVersion:
-            continue
-    return max(releases)[1] if releases else None
+    """The newest PEP 440 tag of this checkout, as copier (and `new` without --vcs-ref) pick it."""
+    newest = get_latest_tag(str(ROOT))
+    return None if newest == "HEAD" else newest
 
 
 def _render_with_the_release(release: str, example: str, work: Path) -> Path | None:
