@@ -1,9 +1,12 @@
-"""The escaping paths, judged by the real CLI: hostile free text comes back unchanged.
+"""The escaping paths: hostile free text comes back unchanged.
 
-Two paths carry free text into generated repositories: JSON data files (client.auto.tfvars.json,
+Three paths carry free text into generated repositories: JSON data files (client.auto.tfvars.json,
 written by copier's to_nice_json) and HCL literals (plan.hcl.hcl_string, used in generated
-tests). One terraform test per example checks both: a variable fed from a .tfvars.json file must
-equal the HCL literal of the same text, and its bytes must equal the original's.
+tests), judged by the real CLI: one terraform test per example checks both, a variable fed from a
+.tfvars.json file must equal the HCL literal of the same text, and its bytes must equal the
+original's. And the answers file of every repository (templates/_shared/answers.yml.jinja), which
+`copier update` reads back with PyYAML: every Unicode code point must survive it, as a value and
+as a key, with both of PyYAML's loaders.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ from pathlib import Path
 
 import hcl2
 import pytest
+import yaml
+from copier._main import Worker
+from copier._template import Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.verify.cli import Toolchain, _environment
+from tests.conftest import ROOT
 
 HOSTILE = [
     "",
@@ -82,3 +89,35 @@ def test_arbitrary_unicode_survives_both_paths(
     texts: list[str], toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     _check(texts, toolchain, tmp_path_factory.mktemp("prop") / "repo")
+
+
+def _render_answers_file(answers: dict[str, object], tmp_path: Path) -> str:
+    """The shared answers-file template, rendered by copier's own Jinja environment (as copier does)."""
+    template = Template(url=str(ROOT))
+    template.__dict__["local_abspath"] = ROOT
+    worker = Worker(src_path=str(ROOT), dst_path=tmp_path, defaults=True, quiet=True)
+    worker.__dict__["template"] = template
+    rendered: str = worker.jinja_env.get_template("templates/_shared/answers.yml.jinja").render(_copier_answers=answers)
+    return rendered
+
+
+def _every_code_point(chunk: int) -> list[str]:
+    """All Unicode scalar values (surrogates cannot be written as UTF-8), ``chunk`` per string."""
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    return ["".join(points[i : i + chunk]) for i in range(0, len(points), chunk)]
+
+
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, yaml.CSafeLoader], ids=["pyyaml", "libyaml"])
+def test_every_code_point_survives_the_answers_file(loader: type[yaml.SafeLoader], tmp_path: Path) -> None:
+    # Keys stay short: a YAML flow mapping key is at most 1,024 characters.
+    answers: dict[str, object] = {
+        "values": _every_code_point(4096),
+        "keys": {key: key for key in _every_code_point(100)},
+        "hostile": HOSTILE,
+        "plain": [1, True, None, {"nested": ["x"]}],
+    }
+    text = _render_answers_file(answers, tmp_path)
+    assert yaml.load(text, Loader=loader) == answers  # noqa: S506 - SafeLoader and CSafeLoader only
+    # Still JSON once the comment line is dropped.
+    assert json.loads(text.split("\n", 1)[1]) == answers
+    assert text.startswith("# ")

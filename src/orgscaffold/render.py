@@ -7,6 +7,7 @@ It also runs ``copier update`` in existing repositories (:func:`update`, used by
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -241,12 +242,24 @@ class _Session:
         return worker
 
 
+# How an answers file writes its template source, by template release: JSON since the shared
+# answers template (templates/_shared/answers.yml.jinja), copier's to_nice_yaml before it. An older
+# release can still be rendered (`new --vcs-ref`), so both are recognised.
+_SOURCE_LINES: tuple[Callable[[str], str], ...] = (
+    lambda path: f'"_src_path": {json.dumps(path, ensure_ascii=False)},',
+    lambda path: f"_src_path: {path}\n",
+)
+
+
 def _restore_source(answers_file: Path, snapshot: Path, source: TemplateSource) -> None:
     """Point the answers file back at the real template source instead of the snapshot."""
     text = answers_file.read_text(encoding="utf-8")
-    answers_file.write_text(
-        text.replace(f"_src_path: {snapshot}\n", f"_src_path: {source.recorded}\n", 1), encoding="utf-8"
-    )
+    for line in _SOURCE_LINES:
+        rendered = line(str(snapshot))
+        if rendered in text:
+            answers_file.write_text(text.replace(rendered, line(source.recorded), 1), encoding="utf-8")
+            return
+    raise RenderError(f"{answers_file}: no _src_path {snapshot} to point back at {source.recorded}")
 
 
 def render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ import yaml
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
+from orgscaffold.pipeline import new
+from tests.conftest import EXAMPLES, ROOT
 from tests.upgrade.conftest import Client, commit_all, git
 
 runner = CliRunner()
@@ -135,3 +138,39 @@ def test_vcs_ref_chooses_the_version(client: Client) -> None:
     assert result.exit_code == 0, result.output
     assert _commit_of(client.repo(BOOTSTRAP)) == "2.0.0"
     assert not (client.repo(BOOTSTRAP) / "V3.md").exists()
+
+
+# The answers-file template of releases before the shared JSON one (templates/_shared/answers.yml.jinja).
+YAML_ANSWERS_TEMPLATE = (
+    "# Changes here will be overwritten by `copier update`; edit the questionnaire instead.\n"
+    "{{ _copier_answers | to_nice_yaml -}}\n"
+)
+
+
+def test_a_release_with_yaml_answers_files_still_renders_and_upgrades_to_json(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(ROOT / "templates", template / "templates")
+    shutil.copy2(ROOT / "copier.yml", template / "copier.yml")
+    answers_templates = sorted(template.glob("templates/*/{{_copier_conf.answers_file}}.jinja"))
+    assert len(answers_templates) == 4
+    current = {path: path.read_text() for path in answers_templates}
+    for path in answers_templates:
+        path.write_text(YAML_ANSWERS_TEMPLATE)
+    git(template, "init", "--quiet", "--initial-branch=main")
+    commit_all(template, "answers files in YAML", tag="0.9.0")
+    for path, text in current.items():
+        path.write_text(text)
+    commit_all(template, "answers files in JSON", tag="1.0.0")
+    output = tmp_path / "out"
+
+    new(EXAMPLES / "seed.yaml", output, only=["bootstrap"], template=str(template), vcs_ref="0.9.0", cli=False)
+
+    bootstrap = output / BOOTSTRAP
+    old = (bootstrap / ".copier-answers.yml").read_text()
+    assert f"\n_src_path: {template}\n" in old  # the real source, not render's temporary snapshot
+    result = runner.invoke(app, ["upgrade", str(output)])
+    assert result.exit_code == 0, result.output
+    upgraded = (bootstrap / ".copier-answers.yml").read_text()
+    assert upgraded.split("\n")[1] == "{"
+    assert {**yaml.safe_load(old), "_commit": "1.0.0"} == yaml.safe_load(upgraded)
+    assert git(bootstrap, "status", "--porcelain") == " M .copier-answers.yml\n"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from orgscaffold.pipeline import new
 from orgscaffold.verify import Finding, find_repositories, verify
@@ -65,9 +67,10 @@ def test_validate_takes_the_deployment_order_from_the_answers_files(seed: Path, 
     org = tmp_path / "org"
     shutil.copytree(seed, org, ignore=shutil.ignore_patterns(".git"))
     answers = org / "aws-dns-management/.copier-answers.yml"
-    answers.write_text(
-        answers.read_text(encoding="utf-8").replace("    order: 3\n", "    order: 9\n", 1), encoding="utf-8"
-    )
+    data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    assert data["repository"]["order"] == 3
+    data["repository"]["order"] = 9
+    answers.write_text(json.dumps(data), encoding="utf-8")
     report = verify(find_repositories(org), cli=False)
     assert [f.message for f in report.errors] == [
         'data "terraform_remote_state" "dns": reads aws-dns-management, which is deployed after it (order 9 >= 4)'

@@ -98,27 +98,6 @@ def _message(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
-# PyYAML, which copier uses for the answers file of every repository, writes U+0085 (NEXT LINE)
-# unescaped and reads it back as a space: such text could not survive `copier update` intact.
-_UNSTORABLE = {"\x85": "U+0085 (NEXT LINE)"}
-
-
-def _unstorable_text(value: Any, path: str) -> list[tuple[str, str]]:
-    """Paths of strings holding characters the answers files cannot store faithfully."""
-    if isinstance(value, str):
-        found = [name for char, name in _UNSTORABLE.items() if char in value]
-        return (
-            [(path, f"contains {', '.join(found)}, which YAML answers files cannot keep; use a newline")]
-            if found
-            else []
-        )
-    if isinstance(value, dict):
-        return [p for key, item in value.items() for p in _unstorable_text(item, f"{path}.{key}" if path else str(key))]
-    if isinstance(value, list):
-        return [p for index, item in enumerate(value) for p in _unstorable_text(item, f"{path}[{index}]")]
-    return []
-
-
 def validate_questionnaire(
     data: Any, *, source: str = "<questionnaire>", lines: dict[str, int] | None = None
 ) -> Questionnaire:
@@ -126,9 +105,6 @@ def validate_questionnaire(
     lines = lines or {}
     if not isinstance(data, dict):
         raise QuestionnaireError(source, [Problem("", "the questionnaire must be a YAML mapping", 1)])
-    unstorable = [Problem(path, message, _line_for(path, lines)) for path, message in _unstorable_text(data, "")]
-    if unstorable:
-        raise QuestionnaireError(source, unstorable)
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
