@@ -138,7 +138,7 @@ identity:
       email: jane.doe@example.com
       groups: [Administrators]
   permission_sets:
-    - name: AdministratorAccess        # unique; ^[\\w+=,.@-]{{1,32}}$
+    - name: AdministratorAccess        # unique; 1-32 ASCII letters, digits, +=,.@_-
       description: "Full access"
       session_duration: PT4H           # ISO-8601, PT1H..PT12H; default PT1H
       managed_policies: [arn:aws:iam::aws:policy/AdministratorAccess]
