@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 import shutil
 import stat
 import subprocess
@@ -19,9 +21,9 @@ import pytest
 import yaml
 
 from orgscaffold.cache import cache_dir
-from orgscaffold.plan import plan
+from orgscaffold.plan import RepoPlan, plan
 from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import TemplateSource, render
+from orgscaffold.render import TemplateSource, render, render_each, template_source
 from orgscaffold.verify.files import HCL_SUFFIXES, ParseCaches, _parse, parse_hcl, read_repository
 from tests.conftest import EXAMPLES, ROOT
 
@@ -184,3 +186,25 @@ def test_a_yaml_value_marshal_cannot_hold_is_parsed_every_time(tmp_path: Path) -
     first = _parse(Path("x.yml"), text, caches)
     assert first == _parse(Path("x.yml"), text, caches) == {"released": datetime.date(2026, 12, 2)}
     assert not list(tmp_path.iterdir())
+
+
+def test_render_each_follows_each_render_in_its_worker_after_one_shared_preparation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORGSCAFFOLD_JOBS", "2")
+    plans = plan(load_questionnaire(EXAMPLES / "seed.yaml"))
+    prepared: list[int] = []
+
+    def then(repo: RepoPlan, folder: Path) -> tuple[str, int, list[int], bool]:
+        return repo.key, os.getpid(), list(prepared), (folder / ".copier-answers.yml").is_file()
+
+    results = render_each(plans, tmp_path, then, source=template_source(), prepare=lambda: prepared.append(os.getpid()))
+
+    parent = os.getpid()
+    assert [key for key, *_ in results] == [p.key for p in plans]  # in plan order
+    assert all(rendered for *_, rendered in results)  # after its repository was rendered
+    # Prepared once, in this process, before the workers forked: every worker inherited it.
+    assert prepared == [parent]
+    assert all(seen == [parent] for _, _, seen, _ in results)
+    if "fork" in multiprocessing.get_all_start_methods():
+        assert {pid for _, pid, _, _ in results} - {parent}

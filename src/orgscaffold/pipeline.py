@@ -1,8 +1,11 @@
 """The whole `new` pipeline: load -> plan -> render -> verify -> publish.
 
-Each stage is its own module with one public function; this module only strings them together
-for the CLI and for Python callers, and guarantees that nothing reaches the output folder unless
-every stage succeeded.
+Each stage is its own module; this module only strings them together for the CLI and for Python
+callers, and guarantees that nothing reaches the output folder unless every stage succeeded.
+The per-repository parts of render, verify (tier 1) and publish (the git commit) run one after
+another in the worker that rendered the repository (:func:`orgscaffold.render.render_each`): one
+pass over the repositories, spread over the cores, instead of three that each wait for the
+slowest repository. The checks across repositories and the move into the output follow.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from pathlib import Path
 
 from orgscaffold import __version__
 from orgscaffold.errors import VerificationError
-from orgscaffold.plan import parse_only, plan
-from orgscaffold.publish import Published, check_destination, publish
+from orgscaffold.plan import RepoPlan, parse_only, plan
+from orgscaffold.publish import Published, check_destination, commit_repository, publish
 from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import render, template_source
-from orgscaffold.verify import Report, verify
+from orgscaffold.render import render_each, template_source
+from orgscaffold.verify import Report, RepositoryCheck, check_repository, conclude
+from orgscaffold.verify.files import load_hcl_parser
 
 
 @dataclass
@@ -52,26 +56,30 @@ def new(
     source = template_source(template, vcs_ref=vcs_ref)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
-    try:
-        rendered = render(plans, staging, source=source, progress=progress)
-        by_name = {p.name: rendered[p.key] for p in plans}
-        report = verify(
-            by_name,
-            expected_data={p.name: p.answers["tfvars"] for p in plans},
-            questionnaire=q,
-            cli=cli,
-            progress=progress,
+    message = f"Initial render by orgscaffold {__version__}\n\nGenerated from {questionnaire.name}."
+    positions = {p.key: position for position, p in enumerate(plans, start=1)}
+
+    def check_and_commit(repo: RepoPlan, folder: Path) -> RepositoryCheck:
+        checked = check_repository(
+            repo.name, folder, positions[repo.key], rendered=True, expected=repo.answers["tfvars"], questionnaire=q
         )
+        if checked.report.ok:  # a repository that fails is discarded with the staging folder
+            commit_repository(folder, branch=q.github.default_branch, message=message)
+        return checked
+
+    try:
+        # Every new render has client-specific HCL that no parse cache holds yet.
+        checks = render_each(
+            plans, staging, check_and_commit, source=source, prepare=load_hcl_parser, progress=progress
+        )
+        by_name = {p.name: staging / p.name for p in plans}
+        report = conclude(checks, by_name, cli=cli, progress=progress)
         if not report.ok:
             raise VerificationError(report)
         if progress:
             progress(f"publishing {len(by_name)} repositories into {output}")
         published = publish(
-            by_name,
-            output,
-            branch=q.github.default_branch,
-            message=f"Initial render by orgscaffold {__version__}\n\nGenerated from {questionnaire.name}.",
-            force=force,
+            by_name, output, branch=q.github.default_branch, message=message, force=force, committed=True
         )
         return NewResult(published, report)
     finally:

@@ -70,11 +70,17 @@ def publish(
     branch: str,
     message: str,
     force: bool = False,
+    committed: bool = False,
 ) -> Published:
-    """Commit each staged repository (name -> folder) and move it to ``output/<name>``."""
+    """Commit each staged repository (name -> folder) and move it to ``output/<name>``.
+
+    ``committed``: the caller already ran :func:`commit_repository` on each (``new`` does, in the
+    worker that rendered the repository), so they are only moved.
+    """
     check_destination(output, list(staged), force=force)
-    # Each repository's git init, add and commit are independent: one forked worker per core.
-    run_all(partial(commit_repository, branch=branch, message=message), list(staged.values()))
+    if not committed:
+        # Each repository's git init, add and commit are independent: one forked worker per core.
+        run_all(partial(commit_repository, branch=branch, message=message), list(staged.values()))
     output.mkdir(parents=True, exist_ok=True)
     result = Published()
     backup_root = output / BACKUP_DIR / time.strftime("%Y%m%d-%H%M%S")

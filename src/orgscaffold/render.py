@@ -13,9 +13,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import copier
 import jinja2
@@ -34,6 +35,7 @@ from orgscaffold.plan import RepoPlan
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ANSWERS_FILE = ".copier-answers.yml"
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -262,26 +264,39 @@ def _restore_source(answers_file: Path, snapshot: Path, source: TemplateSource) 
     raise RenderError(f"{answers_file}: no _src_path {snapshot} to point back at {source.recorded}")
 
 
-def render(
+def render_each(
     plans: Sequence[RepoPlan],
     staging: Path,
+    then: Callable[[RepoPlan, Path], R],
     *,
     source: TemplateSource,
+    prepare: Callable[[], None] | None = None,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, Path]:
-    """Render each planned repository into ``staging/<repository name>``; return the folders by key.
+) -> list[R]:
+    """Render each planned repository into ``staging/<repository name>``, then ``then(plan, folder)``.
 
     The repositories render in parallel worker processes (:mod:`orgscaffold.parallel`), all from
-    one snapshot of the template source.
+    one snapshot of the template source; ``then`` runs in the worker that rendered the repository,
+    right after it, so per-repository work that follows rendering (checking, committing) shares
+    that worker instead of waiting for every repository to render. Returns what ``then`` returned,
+    in plan order; its results must pickle.
+
+    ``prepare`` is set-up for ``then`` that is better done once than in every worker (importing,
+    building parsers): it runs in a thread while git takes the template snapshot, and is finished
+    before the workers fork, so they inherit its result.
     """
     with tempfile.TemporaryDirectory(prefix="orgscaffold-template-") as tmp:
-        snapshot, ref = _snapshot(source, Path(tmp))
+        with ThreadPoolExecutor(max_workers=1) as preparing:
+            prepared = preparing.submit(prepare) if prepare is not None else None
+            snapshot, ref = _snapshot(source, Path(tmp))
+            if prepared is not None:
+                prepared.result()
         template = Template(url=str(snapshot), ref=ref)
         # The snapshot is checked out at the ref already: copier need not clone it again.
         template.__dict__["local_abspath"] = snapshot.resolve()
         session = _Session(template)
 
-        def render_one(plan: RepoPlan) -> Path:
+        def render_one(plan: RepoPlan) -> R:
             destination = staging / plan.name
             try:
                 with session.worker(plan, destination, ref) as worker:
@@ -289,11 +304,22 @@ def render(
             except (copier.errors.CopierError, subprocess.CalledProcessError, OSError) as exc:
                 raise RenderError(f"rendering {plan.name} from {source.url} failed: {exc}") from exc
             _restore_source(destination / ANSWERS_FILE, snapshot, source)
-            return destination
+            return then(plan, destination)
 
         if progress:
             progress(f"rendering {', '.join(plan.name for plan in plans)}")
-        folders = run_all(render_one, plans)
+        return run_all(render_one, plans)
+
+
+def render(
+    plans: Sequence[RepoPlan],
+    staging: Path,
+    *,
+    source: TemplateSource,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Render each planned repository into ``staging/<repository name>``; return the folders by key."""
+    folders = render_each(plans, staging, lambda plan, folder: folder, source=source, progress=progress)
     return {plan.key: folder for plan, folder in zip(plans, folders, strict=True)}
 
 

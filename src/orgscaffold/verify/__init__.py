@@ -9,7 +9,8 @@ mirror are available): init, validate, fmt -check and test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from orgscaffold.verify.findings import Finding, Report, Severity
 from orgscaffold.verify.provider_compat import check_provider_compat
 from orgscaffold.verify.references import check_references
 
-__all__ = ["Finding", "Report", "find_repositories", "verify"]
+__all__ = ["Finding", "RepositoryCheck", "Report", "check_repository", "conclude", "find_repositories", "verify"]
 
 ANSWERS_FILE = ".copier-answers.yml"
 
@@ -83,17 +84,31 @@ def _fidelity(
     return check_fidelity(name, data, expected, found, severity=severity)
 
 
-def _tier1(
+@dataclass
+class RepositoryCheck:
+    """Tier 1 of one repository: its findings, its contract for the cross-repository checks, and
+    the state keys its answers know (read with the other files, not again)."""
+
+    report: Report
+    contract: RepositoryContract
+    state_keys: dict[str, str]
+
+
+def check_repository(
     name: str,
     root: Path,
     position: int,
     *,
-    expected: dict[str, Any] | None,
     rendered: bool,
-    questionnaire: Questionnaire | None,
-) -> tuple[Report, RepositoryContract, dict[str, str]]:
-    """The pure-Python checks of one repository, its contract for the cross-repository checks,
-    and the state keys its answers know (read with the other files, not again)."""
+    expected: dict[str, Any] | None = None,
+    questionnaire: Questionnaire | None = None,
+) -> RepositoryCheck:
+    """The pure-Python checks of one repository, the ``position``-th in deployment order.
+
+    ``rendered``: the repository was just rendered, and ``expected`` is its client data (drift is
+    then an error, located in the questionnaire when it is given). Otherwise the data is compared
+    with the answers file, and drift is a warning (the client may have edited the repository).
+    """
     read = read_repository(name, root)
     report, parsed, texts = read.report, read.documents, read.hcl_texts
     answers = parsed.get(ANSWERS_FILE)
@@ -106,13 +121,43 @@ def _tier1(
     report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
     report.merge(check_data(name, parsed))
-    if not rendered:  # a repository that may have been edited: compare with its answers, drift warns
+    if not rendered:
         tfvars = answers.get("tfvars")
         expected = tfvars if isinstance(tfvars, dict) else None
     severity: Severity = "error" if rendered else "warning"
     q = questionnaire if rendered else None
     report.merge(_fidelity(name, key, parsed.get(DATA_FILE), expected, q, severity=severity))
-    return report, repository_contract(name, order, parsed, texts), _known_state_keys(answers)
+    return RepositoryCheck(report, repository_contract(name, order, parsed, texts), _known_state_keys(answers))
+
+
+def conclude(
+    checks: Sequence[RepositoryCheck],
+    repositories: Mapping[str, Path],
+    *,
+    cli: bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Every finding: each repository's tier 1 (``checks``, from :func:`check_repository`), the
+    contracts between the repositories, then tier 2 (``cli`` as in :func:`verify`)."""
+    report = Report()
+    known_keys: dict[str, str] = {}
+    for check in checks:
+        known_keys.update(check.state_keys)
+        report.merge(check.report)
+    report.merge(check_contracts([check.contract for check in checks], known_keys=known_keys))
+    if cli is False:
+        report.skipped.append("CLI tier: not requested")
+        return report
+    toolchain, why = cli_tier.find_toolchain()
+    if toolchain is None:
+        if cli:
+            report.findings.append(Finding("cli", "", f"the CLI tier was requested but cannot run: {why}"))
+        report.skipped.append(f"CLI tier: {why}")
+        return report
+    if progress:
+        progress(f"running {toolchain.name} init/validate/fmt/test on {len(repositories)} repositories")
+    report.merge(cli_tier.check_repositories(repositories, toolchain))
+    return report
 
 
 def verify(
@@ -131,33 +176,15 @@ def verify(
     may have edited the repository by hand). ``cli`` None runs tier 2 when a toolchain is
     available, True requires it, False skips it.
     """
-    report = Report()
-    rendered = expected_data is not None
 
-    def tier1(item: tuple[int, tuple[str, Path]]) -> tuple[Report, RepositoryContract, dict[str, str]]:
+    def tier1(item: tuple[int, tuple[str, Path]]) -> RepositoryCheck:
         position, (name, root) = item
         expected = expected_data.get(name) if expected_data is not None else None
-        return _tier1(name, root, position, expected=expected, rendered=rendered, questionnaire=questionnaire)
+        return check_repository(
+            name, root, position, rendered=expected_data is not None, expected=expected, questionnaire=questionnaire
+        )
 
     if progress:
         progress(f"parsing {', '.join(repositories)}")
-    contracts: list[RepositoryContract] = []
-    known_keys: dict[str, str] = {}
-    for repo_report, contract, keys in run_all(tier1, list(enumerate(repositories.items(), start=1))):
-        known_keys.update(keys)
-        report.merge(repo_report)
-        contracts.append(contract)
-    report.merge(check_contracts(contracts, known_keys=known_keys))
-    if cli is False:
-        report.skipped.append("CLI tier: not requested")
-        return report
-    toolchain, why = cli_tier.find_toolchain()
-    if toolchain is None:
-        if cli:
-            report.findings.append(Finding("cli", "", f"the CLI tier was requested but cannot run: {why}"))
-        report.skipped.append(f"CLI tier: {why}")
-        return report
-    if progress:
-        progress(f"running {toolchain.name} init/validate/fmt/test on {len(repositories)} repositories")
-    report.merge(cli_tier.check_repositories(repositories, toolchain))
-    return report
+    checks = run_all(tier1, list(enumerate(repositories.items(), start=1)))
+    return conclude(checks, repositories, cli=cli, progress=progress)
