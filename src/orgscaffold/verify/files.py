@@ -10,6 +10,7 @@ import hashlib
 import importlib.metadata
 import json
 import marshal
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -124,7 +125,47 @@ class _LineError(ValueError):
         self.line = line
 
 
+# A YAML document that is a JSON text (after comment lines) reads the same with json, in C, as with
+# PyYAML's constructor, in Python, except where YAML 1.1 and JSON disagree. Those cases go to the
+# YAML loader, so the result is always what copier and every PyYAML reader get:
+# - raw characters YAML rejects (DEL, C1 controls, U+FFFE, U+FFFF) or folds as line breaks inside a
+#   quoted scalar (U+0085, U+2028, U+2029), and tabs (not whitespace YAML skips between tokens);
+# - escaped UTF-16 surrogates, which JSON joins into one character and YAML does not;
+# - numbers with a fraction or exponent (YAML 1.1 reads 1e5 as text) and keys long enough to meet
+#   YAML's limit of 1,024 characters for a key written on one line (checked in _reads_alike).
+# The answers files (templates/_shared/answers.yml.jinja) are such documents; tests/verify/
+# test_files.py compares both readers on every code point and on random JSON.
+_COMMENT_LINES = re.compile(r"(?:[ ]*#[^\n]*\n)*")
+_YAML_DIFFERS = re.compile(r"[\t\x7f-\x9f\u2028\u2029\ufffe\uffff]|\\u[dD][89abAB]")
+_LONGEST_SAFE_KEY = 1024 // 6 - 2  # every character of a key takes at most 6 in JSON (\uXXXX)
+
+
+def _reads_alike(value: Any) -> bool:
+    """Whether YAML reads this parsed JSON value as json did (no floats, no over-long keys)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(len(key) > _LONGEST_SAFE_KEY for key in item):
+                return False
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float):
+            return False
+    return True
+
+
 def _load_yaml(text: str) -> Any:
+    body = text[_COMMENT_LINES.match(text).end() :]  # type: ignore[union-attr] # matches at least ""
+    if body.lstrip(" \r\n").startswith(("{", "[")) and not _YAML_DIFFERS.search(text):
+        try:
+            loaded = json.loads(body)
+        except ValueError:
+            pass
+        else:
+            if _reads_alike(loaded):
+                return loaded
     return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python), never the full one
 
 
