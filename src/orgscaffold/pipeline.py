@@ -78,9 +78,7 @@ def new(
             raise VerificationError(report)
         if progress:
             progress(f"publishing {len(by_name)} repositories into {output}")
-        published = publish(
-            by_name, output, branch=q.github.default_branch, message=message, force=force, committed=True
-        )
+        published = publish(by_name, output, force=force)
         return NewResult(published, report)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,9 +1,10 @@
 """Publish stage: commit each verified repository and move it into place atomically.
 
-Each staged repository gets ``git init`` and a first commit while still in staging (so a failing
-git leaves the destination untouched), then is renamed into the output folder. With ``force``, a
-repository folder that already exists is first moved to ``<output>/.orgscaffold-backup/<time>/``:
-nothing the user wrote is deleted.
+Each staged repository gets ``git init`` and a first commit while still in staging
+(:func:`commit_repository`, which ``new`` runs in the worker that rendered and checked the
+repository; a failing git leaves the destination untouched); :func:`publish` then renames them into
+the output folder. With ``force``, a repository folder that already exists is first moved to
+``<output>/.orgscaffold-backup/<time>/``: nothing the user wrote is deleted.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from orgscaffold.errors import DestinationError, PublishError
-from orgscaffold.parallel import run_all
 
 BACKUP_DIR = ".orgscaffold-backup"
 _FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "orgscaffold", "GIT_AUTHOR_EMAIL": "orgscaffold@localhost"}
@@ -63,24 +62,9 @@ def commit_repository(path: Path, *, branch: str, message: str) -> None:
     _git(["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", message], path)
 
 
-def publish(
-    staged: Mapping[str, Path],
-    output: Path,
-    *,
-    branch: str,
-    message: str,
-    force: bool = False,
-    committed: bool = False,
-) -> Published:
-    """Commit each staged repository (name -> folder) and move it to ``output/<name>``.
-
-    ``committed``: the caller already ran :func:`commit_repository` on each (``new`` does, in the
-    worker that rendered the repository), so they are only moved.
-    """
+def publish(staged: Mapping[str, Path], output: Path, *, force: bool = False) -> Published:
+    """Move each staged, committed repository (name -> folder) to ``output/<name>``."""
     check_destination(output, list(staged), force=force)
-    if not committed:
-        # Each repository's git init, add and commit are independent: one forked worker per core.
-        run_all(partial(commit_repository, branch=branch, message=message), list(staged.values()))
     output.mkdir(parents=True, exist_ok=True)
     result = Published()
     backup_root = output / BACKUP_DIR / time.strftime("%Y%m%d-%H%M%S")

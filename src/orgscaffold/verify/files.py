@@ -133,8 +133,8 @@ class _LineError(ValueError):
 # - escaped UTF-16 surrogates, which JSON joins into one character and YAML does not;
 # - numbers with a fraction or exponent (YAML 1.1 reads 1e5 as text) and keys long enough to meet
 #   YAML's limit of 1,024 characters for a key written on one line (checked in _reads_alike).
-# The answers files (templates/_shared/answers.yml.jinja) are such documents; tests/verify/
-# test_files.py compares both readers on every code point and on random JSON.
+# The answers files (templates/_shared/answers.yml.jinja) are such documents;
+# tests/verify/test_json_documents.py compares both readers on every code point and random JSON.
 _COMMENT_LINES = re.compile(r"(?:[ ]*#[^\n]*\n)*")
 _YAML_DIFFERS = re.compile(r"[\t\x7f-\x9f\u2028\u2029\ufffe\uffff]|\\u[dD][89abAB]")
 _LONGEST_SAFE_KEY = 1024 // 6 - 2  # every character of a key takes at most 6 in JSON (\uXXXX)
