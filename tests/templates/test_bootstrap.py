@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
 from orgscaffold.plan import plan, settings
@@ -17,9 +16,8 @@ from orgscaffold.plan.bootstrap import tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-HOSTILE = 'Acme "${x}" %{if y} ${{ z }} {{ 7*7 }} \\ é\nline'
+from tests.conftest import EXAMPLES
+from tests.templates.helpers import HOSTILE, assert_typed_described_variables, blocks, hcl
 
 # Lockfile locking, KMS state encryption, adoption ids, a five-level OU tree and hostile strings.
 VARIANT: dict[str, Any] = {
@@ -80,15 +78,6 @@ VARIANTS: dict[str, Callable[[], Questionnaire]] = {
 }
 
 Rendered = tuple[str, Questionnaire, Path]
-
-
-def _hcl(path: Path) -> dict[str, Any]:
-    return hcl2.loads(path.read_text(encoding="utf-8"))
-
-
-def _blocks(path: Path, kind: str) -> dict[str, Any]:
-    """Blocks of one kind by unquoted label (python-hcl2 keeps the quotes)."""
-    return {label.strip('"'): body for block in _hcl(path).get(kind, []) for label, body in block.items()}
 
 
 @pytest.fixture(scope="module", params=sorted(VARIANTS))
@@ -156,22 +145,19 @@ def test_state_names_come_from_settings(rendered: Rendered) -> None:
     _, q, root = rendered
     state = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))["state"]
     assert state == settings(q)["state"]
-    backend = _hcl(root / "backend.hcl")
+    backend = hcl(root / "backend.hcl")
     assert backend["bucket"].strip('"') == state["bucket"]
     assert ("dynamodb_table" in backend) == (state["locking"] in ("dynamodb", "both"))
 
 
 def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> None:
     _, q, root = rendered
-    variables = _blocks(root / "variables.tf", "variable")
-    for key in tfvars(q):
-        assert key in variables
-        assert "type" in variables[key] and "description" in variables[key]
+    assert_typed_described_variables(root, tfvars(q))
 
 
 def test_outputs_consumed_by_other_repositories_are_described(rendered: Rendered) -> None:
     _, _, root = rendered
-    outputs = _blocks(root / "outputs.tf", "output")
+    outputs = blocks(root / "outputs.tf", "output")
     for name in [
         "organization_id",
         "root_id",
@@ -186,7 +172,7 @@ def test_outputs_consumed_by_other_repositories_are_described(rendered: Rendered
         assert outputs[name]["description"], name
 
 
-def test_free_text_never_reaches_hcl(rendered: Rendered) -> None:
+def test_free_text_never_reacheshcl(rendered: Rendered) -> None:
     _, q, root = rendered
     free_text = [q.client.name, *q.client.tags.values(), *(a.name for a in q.organization.accounts)]
     for path in root.rglob("*"):
@@ -196,9 +182,9 @@ def test_free_text_never_reaches_hcl(rendered: Rendered) -> None:
                 assert value not in text, f"{value!r} written into {path.name}"
 
 
-def test_adoption_is_driven_by_tfvars_import_blocks(rendered: Rendered) -> None:
+def test_adoption_is_driven_by_tfvars_importblocks(rendered: Rendered) -> None:
     _, _, root = rendered
-    imports = _hcl(root / "organizations.tf")["import"]
+    imports = hcl(root / "organizations.tf")["import"]
     targets = sorted(block["to"] for block in imports)
     assert targets == ["${aws_organizations_account.this[each.key]}", "${aws_organizations_organization.this}"]
     assert all("var." in block["for_each"] for block in imports)

@@ -24,8 +24,8 @@ from orgscaffold.plan.bootstrap import STATE_READS, subject_form, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
+from tests.conftest import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ALL_IDS = {"bootstrap": 501, "identity": 502, "dns": 503, "website": 504}
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
 from orgscaffold.plan import plan, settings
@@ -17,9 +16,9 @@ from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validat
 from orgscaffold.questionnaire.dns import parse_txt_record_value, record_fqdn, txt_record_value, txt_strings
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
+from tests.conftest import EXAMPLES
+from tests.templates.helpers import HOSTILE, assert_typed_described_variables, blocks, hcl
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-HOSTILE = 'Acme "${x}" %{if y} ${{ z }} {{ 7*7 }} \\ é\nline'
 LONG_TXT = "v=DKIM1; k=rsa; p=" + ("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" * 14)[:582]
 ALIAS = {"target": "d111.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": True}
 QUOTED_TXT = 'say "hi" \\ ${x} %{y} ünï'
@@ -115,15 +114,6 @@ Rendered = tuple[str, Questionnaire, Path]
 
 def _render(q: Questionnaire, out: Path) -> Path:
     return render(plan(q, only={"dns"}), out, source=template_source())["dns"]
-
-
-def _hcl(path: Path) -> dict[str, Any]:
-    return hcl2.loads(path.read_text(encoding="utf-8"))
-
-
-def _blocks(path: Path, kind: str) -> dict[str, Any]:
-    """Blocks of one kind by unquoted label (python-hcl2 keeps the quotes)."""
-    return {name.strip('"'): body for block in _hcl(path).get(kind, []) for name, body in block.items()}
 
 
 # ----------------------------------------------------------------------------- plan/dns.py
@@ -247,21 +237,18 @@ def test_tfvars_file_holds_the_plan_data_byte_exact(rendered: Rendered) -> None:
 
 def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> None:
     _, q, root = rendered
-    variables = _blocks(root / "variables.tf", "variable")
-    for key in tfvars(q):
-        assert key in variables
-        assert "type" in variables[key] and "description" in variables[key]
+    variables = assert_typed_described_variables(root, tfvars(q))
     assert variables["member_role_name"]["default"].strip('"') == settings(q)["roles"]["deploy"]
 
 
 def test_one_provider_and_module_per_zone_account(rendered: Rendered) -> None:
     _, q, root = rendered
     expected = [a["alias"] for a in context(q)["accounts"]]
-    providers = _hcl(root / "providers.tf").get("provider", [])
+    providers = hcl(root / "providers.tf").get("provider", [])
     assert [p['"aws"']["alias"].strip('"') for p in providers] == expected
     for provider in providers:
         assert "${var.member_role_name}" in provider['"aws"']["assume_role"][0]["role_arn"]
-    modules = _blocks(root / "zones.tf", "module")
+    modules = blocks(root / "zones.tf", "module")
     assert sorted(modules) == sorted(f"zones_{alias}" for alias in expected)
     for alias in expected:
         assert modules[f"zones_{alias}"]["providers"] == {"aws": f"${{aws.{alias}}}"}
@@ -269,13 +256,13 @@ def test_one_provider_and_module_per_zone_account(rendered: Rendered) -> None:
 
 def test_adopted_zones_are_imported(rendered: Rendered) -> None:
     name, q, root = rendered
-    imports = _hcl(root / "zones.tf").get("import", [])
+    imports = hcl(root / "zones.tf").get("import", [])
     assert len(imports) == len(context(q)["accounts"])
     if name == "dns-heavy":
         assert 'module.zones_legacy["xn--bcher-kva.example"]' in (root / "tests/records.tftest.hcl").read_text()
 
 
-def test_no_free_text_in_hcl(rendered: Rendered) -> None:
+def test_no_free_text_inhcl(rendered: Rendered) -> None:
     _, q, root = rendered
     for path in [*root.glob("*.tf"), *root.glob("modules/**/*.tf"), *root.glob("tests/*.hcl")]:
         text = path.read_text(encoding="utf-8")

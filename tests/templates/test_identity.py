@@ -18,9 +18,8 @@ from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validat
 from orgscaffold.questionnaire.guardrails import guardrail_document, minified_size
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-HOSTILE = 'Acme "${x}" %{if y} ${{ z }} {{ 7*7 }} \\ é\nline'
+from tests.conftest import EXAMPLES
+from tests.templates.helpers import HOSTILE, assert_typed_described_variables, blocks, hcl
 
 BASE: dict[str, Any] = {
     "schema_version": 1,
@@ -162,15 +161,6 @@ def _render(q: Questionnaire, out: Path) -> Path:
 Rendered = tuple[str, Questionnaire, Path]
 
 
-def _hcl(path: Path) -> dict[str, Any]:
-    return hcl2.loads(path.read_text(encoding="utf-8"))
-
-
-def _blocks(path: Path, kind: str) -> dict[str, Any]:
-    """Blocks of one kind by unquoted label (python-hcl2 keeps the quotes)."""
-    return {name.strip('"'): body for block in _hcl(path).get(kind, []) for name, body in block.items()}
-
-
 # ------------------------------------------------------------------------ plan/identity.py
 
 
@@ -299,18 +289,15 @@ def test_tfvars_file_holds_the_plan_data(rendered: Rendered) -> None:
 
 def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> None:
     _, q, root = rendered
-    variables = _blocks(root / "variables.tf", "variable")
-    for key in tfvars(q):
-        assert key in variables
-        assert "type" in variables[key] and "description" in variables[key]
+    assert_typed_described_variables(root, tfvars(q))
 
 
 def test_one_provider_and_module_per_deployment_account(rendered: Rendered) -> None:
     _, q, root = rendered
-    aliases = [p['"aws"'].get("alias") for p in _hcl(root / "providers.tf")["provider"]]
+    aliases = [p['"aws"'].get("alias") for p in hcl(root / "providers.tf")["provider"]]
     expected = [a.key.replace("-", "_") for a in q.organization.accounts if a.has_deployment_role]
     assert [a.strip('"') for a in aliases if a] == expected
-    modules = _blocks(root / "deployment_roles.tf", "module")
+    modules = blocks(root / "deployment_roles.tf", "module")
     assert sorted(modules) == sorted(f"deployment_roles_{alias}" for alias in expected)
     for alias in expected:
         assert modules[f"deployment_roles_{alias}"]["providers"] == {"aws": f"${{aws.{alias}}}"}
@@ -321,12 +308,12 @@ def test_deployment_roles_trust_the_ci_roles_for_one_hour(rendered: Rendered) ->
     text = (root / "deployment_roles.tf").read_text(encoding="utf-8")
     assert '"acme-dns-plan"' in text and '"acme-dns-apply"' in text
     assert ('"acme-website-apply"' in text) == bool(q.website.apps)
-    module = _hcl(root / "modules/deployment-roles/main.tf")
+    module = hcl(root / "modules/deployment-roles/main.tf")
     role = next(block['"aws_iam_role"']['"this"'] for block in module["resource"] if '"aws_iam_role"' in block)
     assert role["max_session_duration"] == 3600
 
 
-def test_no_free_text_in_hcl(rendered: Rendered) -> None:
+def test_no_free_text_inhcl(rendered: Rendered) -> None:
     _, _, root = rendered
     for path in [*root.glob("*.tf"), *root.glob("modules/**/*.tf")]:
         text = path.read_text(encoding="utf-8")

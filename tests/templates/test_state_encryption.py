@@ -22,8 +22,8 @@ from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validat
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from orgscaffold.verify.cli import Toolchain
+from tests.conftest import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ENCRYPTED = ("identity", "dns", "website")
 
 

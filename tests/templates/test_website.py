@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
 
 from orgscaffold.plan import plan
@@ -16,10 +15,11 @@ from orgscaffold.plan.website import context, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
+from tests.conftest import EXAMPLES
+from tests.templates.helpers import assert_typed_described_variables
 
 from .test_dns import BASE
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN_NAME = "github_access_token"
 
 
@@ -66,10 +66,6 @@ if (EXAMPLES / "acme-full.yaml").is_file():
     VARIANTS["example-acme-full"] = lambda: load_questionnaire(EXAMPLES / "acme-full.yaml")
 
 Rendered = tuple[str, Questionnaire, Path]
-
-
-def _hcl(path: Path) -> dict[str, Any]:
-    return hcl2.loads(path.read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------------- plan/website.py
@@ -139,12 +135,10 @@ def test_tfvars_file_holds_the_plan_data(rendered: Rendered) -> None:
 
 def test_token_is_a_sensitive_variable_never_rendered(rendered: Rendered) -> None:
     _, q, root = rendered
-    variables = {k.strip('"'): v for b in _hcl(root / "variables.tf")["variable"] for k, v in b.items()}
+    variables = assert_typed_described_variables(root, tfvars(q))
     token = variables[TOKEN_NAME]
     # The only default allowed is null: plans run without the token, applies that create an app get it.
     assert token["sensitive"] is True and token.get("default", None) is None
-    for key in tfvars(q):
-        assert "type" in variables[key] and "description" in variables[key]
     answers = (root / ".copier-answers.yml").read_text(encoding="utf-8")
     assert TOKEN_NAME not in answers and TOKEN_NAME not in (root / "client.auto.tfvars.json").read_text()
 
