@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+def every_code_point(chunk: int) -> list[str]:
+    """All Unicode scalar values (surrogates cannot be written as UTF-8), ``chunk`` per string."""
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    return ["".join(points[i : i + chunk]) for i in range(0, len(points), chunk)]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",

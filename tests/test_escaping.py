@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.verify.cli import Toolchain, _environment
-from tests.conftest import ROOT
+from tests.conftest import ROOT, every_code_point
 
 HOSTILE = [
     "",
@@ -101,18 +101,12 @@ def _render_answers_file(answers: dict[str, object], tmp_path: Path) -> str:
     return rendered
 
 
-def _every_code_point(chunk: int) -> list[str]:
-    """All Unicode scalar values (surrogates cannot be written as UTF-8), ``chunk`` per string."""
-    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    return ["".join(points[i : i + chunk]) for i in range(0, len(points), chunk)]
-
-
 @pytest.mark.parametrize("loader", [yaml.SafeLoader, yaml.CSafeLoader], ids=["pyyaml", "libyaml"])
 def test_every_code_point_survives_the_answers_file(loader: type[yaml.SafeLoader], tmp_path: Path) -> None:
     # Keys stay short: a YAML flow mapping key is at most 1,024 characters.
     answers: dict[str, object] = {
-        "values": _every_code_point(4096),
-        "keys": {key: key for key in _every_code_point(100)},
+        "values": every_code_point(4096),
+        "keys": {key: key for key in every_code_point(100)},
         "hostile": HOSTILE,
         "plain": [1, True, None, {"nested": ["x"]}],
     }

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orgscaffold.verify.files import YAML_LOADER, _load_yaml
+from tests.conftest import every_code_point
 
 
 def _yaml(text: str) -> Any:
@@ -37,9 +38,7 @@ def _same_as_yaml(text: str) -> None:
 
 @pytest.mark.parametrize("ensure_ascii", [False, True], ids=["raw", "escaped"])
 def test_every_code_point_reads_as_yaml_reads_it(ensure_ascii: bool) -> None:
-    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    for start in range(0, len(points), 8192):
-        chunk = "".join(points[start : start + 8192])
+    for chunk in every_code_point(8192):
         _same_as_yaml("# a comment\n" + json.dumps({"k": chunk, "l": [chunk]}, ensure_ascii=ensure_ascii, indent=1))
 
 
