@@ -242,9 +242,25 @@ def report(
     typer.echo(text, nl=False)
 
 
+class SchemaFormat(StrEnum):
+    """Output formats of the questionnaire schema."""
+
+    json = "json"
+    markdown = "markdown"
+
+
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the questionnaire (for editor completion and checks)."""
+def schema(
+    format: Annotated[  # the option is --format, like validate's and report's
+        SchemaFormat, typer.Option("--format", help="JSON Schema, or the Markdown reference.")
+    ] = SchemaFormat.json,
+) -> None:
+    """Print the JSON Schema of the questionnaire (editor completion), or its reference as Markdown."""
+    if format is SchemaFormat.markdown:
+        from orgscaffold.questionnaire.reference import questionnaire_reference
+
+        typer.echo(questionnaire_reference(), nl=False)
+        return
     from orgscaffold.questionnaire.starter import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -199,7 +199,17 @@ def _check_value(record_type: str, value: str) -> str | None:
 
 
 class Record(_Model):
-    """One record set: all values of a (name, type) pair."""
+    """One record set: all values of a (name, type) pair.
+
+    - A: IPv4 addresses; AAAA: IPv6 addresses; CNAME (exactly one value) and NS: hostnames.
+    - MX: `<priority 0..65535> <hostname>`; SRV: `<priority> <weight> <port> <target>`; CAA:
+      `<flags 0..255> <tag> "<value>"` (e.g. `0 issue "amazon.com"`).
+    - TXT: each value at most 4,000 characters as Route 53 stores it (quotes, backslashes and
+      non-ASCII escaped); values longer than 255 characters are split by orgscaffold, never by
+      you; at most one `v=spf1` value per name.
+    - Values are listed once each. Either `values` or `alias`: an alias only on A and AAAA
+      records, and without `ttl`.
+    """
 
     name: str = Field(default="@", description="'@' or '' = apex; a relative name; or an FQDN inside the zone.")
     type: RecordType = Field(description="Record type.")

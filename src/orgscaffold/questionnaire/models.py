@@ -20,6 +20,8 @@ ACCOUNT_KEY_RE = r"^[a-z][a-z0-9-]{0,30}$"
 ACCOUNT_ID_RE = r"^\d{12}$"
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 REPO_NAME_RE = r"^[A-Za-z0-9._-]{1,100}$"
+# The same characters as REPO_NAME_RE, spelled differently so PATTERN_HINTS can tell them apart.
+ENVIRONMENT_RE = r"^[A-Za-z0-9_.-]{1,100}$"
 BUCKET_RE = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 ACCOUNT_NAME_RE = r"^[ -~]+$"
 # IAM's name pattern [\w+=,.@-] is a Java regex, whose \w is ASCII: AWS rejects other letters.
@@ -36,6 +38,7 @@ PATTERN_HINTS = {
     ACCOUNT_ID_RE: "a 12-digit AWS account id (in quotes, so YAML keeps it as text)",
     EMAIL_RE: "an e-mail address",
     REPO_NAME_RE: "a GitHub repository name (letters, digits, '.', '_', '-')",
+    ENVIRONMENT_RE: "a GitHub environment name (letters, digits, '.', '_', '-')",
     BUCKET_RE: "an S3 bucket name (3 to 63 lowercase letters, digits, '.' or '-')",
     ACCOUNT_NAME_RE: "printable ASCII text (AWS does not accept other characters in account names)",
     PERMISSION_SET_NAME_RE: "1 to 32 ASCII letters, digits or '+=,.@_-' (AWS's rule for permission set names)",
@@ -145,7 +148,7 @@ class GitHub(Model):
     )
     apply_environment: str = Field(
         default="production",
-        pattern=r"^[A-Za-z0-9._-]{1,100}$",
+        pattern=ENVIRONMENT_RE,
         description="GitHub environment that gates every apply job.",
     )
     codeowners: list[str] = Field(

@@ -32,7 +32,7 @@ def ou_paths(units: list[OrganizationalUnit], parent: str = "") -> Iterator[tupl
 def check(q: Questionnaire) -> list[Problem]:
     """Return every cross-item rule the questionnaire breaks (empty when it is valid)."""
     problems: list[Problem] = []
-    for rule in (_accounts, _ous, _identity, _dns, _website, _policies):
+    for rule in RULES:
         problems.extend(rule(q))
     return problems
 
@@ -57,6 +57,13 @@ def _purpose_account(q: Questionnaire, purpose: str) -> tuple[str | None, str | 
 
 
 def _accounts(q: Questionnaire) -> Iterator[Problem]:
+    """Accounts.
+
+    - `client.allowed_regions`, when given, includes `client.primary_region`.
+    - Account keys are unique; e-mails are unique across all accounts, the management account
+      included, compared case-insensitively; an account id is given to one account only.
+    - An account's `ou` is the path of an OU in `organization.organizational_units`.
+    """
     if q.client.allowed_regions is not None and q.client.primary_region not in q.client.allowed_regions:
         yield Problem(
             "client.allowed_regions",
@@ -86,6 +93,12 @@ def _accounts(q: Questionnaire) -> Iterator[Problem]:
 
 
 def _ous(q: Questionnaire) -> Iterator[Problem]:
+    """Organisational units.
+
+    - OU names are unique among siblings.
+    - OUs nest at most five levels deep (an AWS limit).
+    """
+
     def walk(units: list[OrganizationalUnit], path: str, depth: int) -> Iterator[Problem]:
         yield from _duplicates([u.name for u in units], path + "[{}].name", "OU name")
         for index, unit in enumerate(units):
@@ -103,6 +116,14 @@ def _account_ref_ok(q: Questionnaire, key: str) -> bool:
 
 
 def _identity(q: Questionnaire) -> Iterator[Problem]:
+    """Identity Center.
+
+    - Group names, user names, user e-mails and permission set names are unique.
+    - `identity.users` is empty when `identity.source` is `external` (users come from the IdP).
+    - A user's groups, and an assignment's permission set, groups and users, are defined in this
+      questionnaire; an assignment's accounts are `management`, `*` (every member account) or
+      account keys.
+    """
     ident = q.identity
     groups = [g.name for g in ident.groups]
     users = [u.user_name for u in ident.users]
@@ -140,6 +161,15 @@ def _identity(q: Questionnaire) -> Iterator[Problem]:
 
 
 def _dns(q: Questionnaire) -> Iterator[Problem]:
+    """DNS.
+
+    - Zone domains are unique; a zone without `account` needs exactly one account with purpose
+      `dns`; a zone's `account` and a delegation's `account` are account keys.
+    - A record's name is inside its zone; (name, type) pairs are unique within a zone (all values
+      of one record set go in one entry); a name with a CNAME has no other record; no CNAME or NS
+      record at the zone apex.
+    - Delegated subdomains are unique and have no records of their own in the parent zone.
+    """
     yield from _duplicates([z.domain for z in q.dns.zones], "dns.zones[{}].domain", "zone")
     for z_index, zone in enumerate(q.dns.zones):
         here = f"dns.zones[{z_index}]"
@@ -209,6 +239,15 @@ def _fqdn_or_none(name: str, zone: str) -> str | None:
 
 
 def _website(q: Questionnaire) -> Iterator[Problem]:
+    """Websites.
+
+    - App names are unique; an app without `account` needs exactly one account with purpose
+      `website`; an app's `account` is an account key.
+    - An app's `domain` is a zone in `dns.zones` or a name inside one, and the zone's CAA records,
+      if any issue certificates, allow Amazon (`0 issue "amazon.com"`).
+    - A name an app serves has no A, AAAA or CNAME record of its own in the zone (the app's routing
+      record would clash with it).
+    """
     yield from _duplicates([a.name for a in q.website.apps], "website.apps[{}].name", "app name")
     for index, app in enumerate(q.website.apps):
         here = f"website.apps[{index}]"
@@ -249,6 +288,14 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
 
 
 def _policies(q: Questionnaire) -> Iterator[Problem]:
+    """Service Control Policies.
+
+    - Custom policy names are unique; each target is `root`, an OU path or an account key (not a
+      name that is both), listed once.
+    - Each policy, and the combined guardrail policy, is at most 5,120 characters minified.
+    - At most five SCPs are attached to any target, counting AWS's FullAWSAccess and, on the root,
+      the guardrail policy.
+    """
     sec = q.security
     yield from _duplicates([p.name for p in sec.custom_policies], "security.custom_policies[{}].name", "policy name")
     ou_set = {path for path, _ in ou_paths(q.organization.organizational_units)}
@@ -290,3 +337,8 @@ def _policies(q: Questionnaire) -> Iterator[Problem]:
                 f"{' and the guardrail policy' if target == 'root' and guardrails else ''}); "
                 f"AWS allows at most {SCP_MAX_PER_TARGET}",
             )
+
+
+# The cross-item rules, in the order they are checked and documented (docs/questionnaire.md is
+# built from their docstrings: a title line, then one bullet per rule).
+RULES = (_accounts, _ous, _identity, _dns, _website, _policies)
