@@ -215,5 +215,20 @@ def test_init_writes_a_starter_that_checks_and_refuses_to_overwrite(tmp_path: Pa
     assert again.exit_code == 2 and "exists" in again.output
 
 
+def test_init_writes_the_schema_file_its_first_line_names(tmp_path: Path) -> None:
+    target = tmp_path / "client.yaml"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    modeline = target.read_text(encoding="utf-8").splitlines()[0]
+    named = modeline.split("$schema=", 1)[1]
+    schema = json.loads((tmp_path / named).read_text(encoding="utf-8"))
+    assert schema == json.loads(runner.invoke(app, ["schema"]).output)
+    # A schema file that differs (an older version's) is kept unless --force.
+    (tmp_path / named).write_text("{}", encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    kept = runner.invoke(app, ["init", str(other)])
+    assert kept.exit_code == 0 and (tmp_path / named).read_text(encoding="utf-8") == "{}"
+    assert "differs" in kept.output
+
+
 def test_unknown_option_exits_2() -> None:
     assert runner.invoke(app, ["new", "--bogus"]).exit_code == 2

@@ -276,7 +276,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter questionnaire, or build one by answering questions."""
-    from orgscaffold.questionnaire.starter import interactive_answers, starter_questionnaire
+    from orgscaffold.questionnaire.starter import SCHEMA_FILE, interactive_answers, json_schema, starter_questionnaire
 
     if file is not None and file.exists() and not force:
         _err(f"error: {file} exists; pass --force to overwrite it")
@@ -294,9 +294,18 @@ def init(
         text = starter_questionnaire()
     if file is None:
         typer.echo(text, nl=False)
-    else:
-        file.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {file}; next: orgscaffold check {file}")
+        _err(f"note: the first line points editors at {SCHEMA_FILE}; write it with: orgscaffold schema > {SCHEMA_FILE}")
+        return
+    file.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {file}; next: orgscaffold check {file}")
+    # The starter's first line names the schema file beside it: write it, so editors find it.
+    schema_file = file.parent / SCHEMA_FILE
+    schema_text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if not schema_file.exists() or force:
+        schema_file.write_text(schema_text, encoding="utf-8")
+        typer.echo(f"wrote {schema_file} (the JSON Schema editors use to complete and check it)")
+    elif schema_file.read_text(encoding="utf-8", errors="replace") != schema_text:
+        _err(f"note: {schema_file} exists and differs from this version's schema; --force rewrites it")
 
 
 class ConflictStyle(StrEnum):
