@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 from orgscaffold.pipeline import new
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.verify import Report, find_repositories, verify
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -74,3 +75,39 @@ def test_the_cli_tier_accepts_every_repository(
     tool = next(iter(report.checks_run)).split()[0]
     assert report.checks_run[f"{tool} validate"] == len(rendered)
     assert report.checks_run[f"{tool} fmt"] == len(rendered)
+
+
+# A citation of the generated reference in a comment: `docs/reference.md "Section"`, possibly
+# wrapped onto the next comment line.
+_CITATION = re.compile(r'docs/reference\.md\s*(?:#|//)?\s*"([^"]+)"')
+# The working notes this project was designed from are not part of it, nor of any client's copy.
+_NOTES = re.compile(r"\b(?:REFERENCE|DESIGN|QUESTIONNAIRE)\.md\b|\.\./shared/")
+
+
+def test_every_reference_citation_names_a_section_the_repository_has(rendered: dict[str, Path]) -> None:
+    cited = 0
+    for name, repo in rendered.items():
+        sections = set(re.findall(r"^## (.+)$", (repo / "docs" / "reference.md").read_text(encoding="utf-8"), re.M))
+        for path in repo.rglob("*"):
+            if ".git" in path.parts or not path.is_file():
+                continue
+            for section in _CITATION.findall(path.read_text(encoding="utf-8", errors="replace")):
+                cited += 1
+                section = " ".join(section.replace("#", " ").split())
+                assert section in sections, f"{name}/{path.relative_to(repo)} cites missing section {section!r}"
+    assert cited > 10  # the comments do cite it
+
+
+def test_nothing_cites_files_the_user_does_not_have(rendered: dict[str, Path]) -> None:
+    roots = [ROOT / part for part in ("src", "templates", "docs", "examples", "scripts", "benchmarks", "tests")]
+    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "copier.yml"]
+    files += [p for root in [*roots, *rendered.values()] for p in root.rglob("*") if p.is_file()]
+    offenders = [
+        str(path)
+        for path in files
+        if ".git" not in path.parts
+        and "__pycache__" not in path.parts
+        and path != Path(__file__)
+        and _NOTES.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert not offenders

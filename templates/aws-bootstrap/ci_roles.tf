@@ -1,4 +1,4 @@
-# GitHub Actions OIDC and the CI roles of every generated repository (REFERENCE.md "GitHub Actions
+# GitHub Actions OIDC and the CI roles of every generated repository (docs/reference.md "GitHub Actions
 # OIDC and CI roles"). Each repository gets a plan role (pull requests and the scheduled drift
 # check: read-only) and an apply role (the gated environment job). The subjects they trust are
 # computed by orgscaffold and arrive as data in var.ci_roles.
@@ -66,7 +66,7 @@ resource "aws_iam_role" "ci" {
   assume_role_policy = local.ci_trust_policies[each.key]
 
   # The apply workflow asks for one-hour sessions, the most a chained session into a member
-  # account can last anyway (REFERENCE.md "GitHub Actions OIDC and CI roles").
+  # account can last anyway (docs/reference.md "GitHub Actions OIDC and CI roles").
   max_session_duration = 3600
 
   # The trust policy names the provider by ARN, not by reference.
@@ -105,7 +105,7 @@ locals {
   ]...)
 
   # State access: every role reads its own state and the states it reads outputs from, and takes
-  # the lock (a read-only plan still writes and deletes the lock: REFERENCE.md "State bucket");
+  # the lock (a read-only plan still writes and deletes the lock: docs/reference.md "State bucket");
   # only apply roles write state.
   ci_state_statements = {
     for role_key, role in local.ci_roles : role_key => concat(

@@ -1,4 +1,4 @@
-# The organisation trail (REFERENCE.md "CloudTrail and Config"). Toggled by var.cloudtrail.enabled.
+# The organisation trail (docs/reference.md "CloudTrail and Config"). Toggled by var.cloudtrail.enabled.
 
 locals {
   trail_name = "${var.name_prefix}-organization-trail"

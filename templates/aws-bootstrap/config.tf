@@ -1,4 +1,4 @@
-# AWS Config in the management account (REFERENCE.md "CloudTrail and Config").
+# AWS Config in the management account (docs/reference.md "CloudTrail and Config").
 
 locals {
   config_bucket_arn = local.log_bucket_arns.config

@@ -3,7 +3,7 @@
 resource "aws_organizations_organization" "this" {
   feature_set = "ALL"
 
-  # Authoritative lists (REFERENCE.md "Organizations"): a principal enabled in the console but
+  # Authoritative lists (docs/reference.md "Organizations"): a principal enabled in the console but
   # missing here is disabled at the next apply. Identity Center, the organisation trail, AWS Config
   # and its aggregator, and the Account Management API need these.
   aws_service_access_principals = [
@@ -28,7 +28,7 @@ resource "aws_organizations_organization" "this" {
   }
 }
 
-# Adopt an existing organisation instead of creating one (REFERENCE.md: import blocks).
+# Adopt an existing organisation instead of creating one (docs/reference.md "Organizations").
 import {
   for_each = var.organization.existing_id == null ? {} : { this = var.organization.existing_id }
   to       = aws_organizations_organization.this
@@ -100,11 +100,11 @@ resource "aws_organizations_account" "this" {
   }
 
   lifecycle {
-    # Closing an account is slow and hard to undo (REFERENCE.md "Organizations").
+    # Closing an account is slow and hard to undo (docs/reference.md "Organizations").
     prevent_destroy = true
 
     # role_name cannot be read back, and a change to iam_user_access_to_billing recreates the
-    # account (REFERENCE.md "Organizations").
+    # account (docs/reference.md "Organizations").
     ignore_changes = [role_name, iam_user_access_to_billing]
   }
 }

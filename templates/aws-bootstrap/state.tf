@@ -1,4 +1,4 @@
-# The shared state backend of every repository (REFERENCE.md "State bucket"). Names come from the
+# The shared state backend of every repository (docs/reference.md "State bucket"). Names come from the
 # questionnaire through var.state, so backend.hcl and these resources always agree.
 
 locals {
@@ -151,7 +151,7 @@ resource "aws_dynamodb_table" "lock" {
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "LockID"
 
-  # The S3 backend requires exactly this key (REFERENCE.md "State bucket").
+  # The S3 backend requires exactly this key (docs/reference.md "State bucket").
   attribute {
     name = "LockID"
     type = "S"

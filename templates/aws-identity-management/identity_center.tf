@@ -1,4 +1,4 @@
-# The organisation instance of IAM Identity Center (enabled in the console: REFERENCE.md
+# The organisation instance of IAM Identity Center (enabled in the console: docs/reference.md
 # "Identity Center") gives the instance ARN and the identity store id.
 data "aws_ssoadmin_instances" "this" {}
 

@@ -19,7 +19,7 @@ locals {
 }
 
 # Keyed by name: renaming a permission set replaces it and drops its assignments
-# (REFERENCE.md "Identity Center").
+# (docs/reference.md "Identity Center").
 resource "aws_ssoadmin_permission_set" "this" {
   for_each = var.permission_sets
 

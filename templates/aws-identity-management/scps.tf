@@ -15,7 +15,7 @@ locals {
 }
 
 # All selected guardrails in one SCP on the root: five separate policies plus the AWS-managed
-# FullAWSAccess (which stays attached) would exceed five SCPs per target (REFERENCE.md "SCPs").
+# FullAWSAccess (which stays attached) would exceed five SCPs per target (docs/reference.md "SCPs").
 # content is minified JSON, exactly the string whose size orgscaffold checked against the
 # 5,120-character limit; .tfvars.json strings are read literally.
 resource "aws_organizations_policy" "guardrails" {

@@ -1,10 +1,11 @@
 """Every user-facing questionnaire error, snapshotted beside the YAML that causes it.
 
-Each ``cases/<name>.yaml`` breaks one rule of QUESTIONNAIRE.md. Its leading ``# expect: <text>``
-lines say which problems it must produce: each is a prefix of one reported problem (field path,
-then usually the start of the message), and there is exactly one problem per line, so a snapshot
-can never silently capture a different error. ``cases/<name>.expected`` holds the full messages;
-regenerate with ``pytest tests/questionnaire --update-goldens`` and review the diff.
+Each ``cases/<name>.yaml`` breaks one rule of the questionnaire (docs/questionnaire.md). Its
+leading ``# expect: <text>`` lines say which problems it must produce: each is a prefix of one
+reported problem (field path, then usually the start of the message), and there is exactly one
+problem per line, so a snapshot can never silently capture a different error.
+``cases/<name>.expected`` holds the full messages; regenerate with
+``pytest tests/questionnaire --update-goldens`` and review the diff.
 """
 
 from __future__ import annotations

@@ -81,7 +81,8 @@ def subject_prefixes(q: Questionnaire, key: str) -> list[str]:
     With every id known: only ``repo:<owner>@<owner_id>/<repo>@<repo_id>`` (immutable). Without:
     the repository by name in both forms GitHub sends, ``repo:<owner>/<repo>`` and
     ``repo:<owner>@*/<repo>@*`` (repositories created after July 2026 send the immutable form
-    only, so a name-only trust must accept it or CI fails; REFERENCE.md "GitHub Actions OIDC").
+    only, so a name-only trust must accept it or CI fails; the generated docs/reference.md,
+    "GitHub Actions OIDC and CI roles").
     """
     name = Names(q).repository(key)
     if subject_form(q) == IMMUTABLE:

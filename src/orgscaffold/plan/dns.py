@@ -51,7 +51,7 @@ def _record(zone: Zone, record: Record) -> dict[str, Any]:
     return {
         "name": fqdn,
         "type": record.type,
-        # Alias records have no TTL: Route 53 uses the target's (REFERENCE.md "Route 53").
+        # Alias records have no TTL: Route 53 uses the target's (the generated docs/reference.md, "Route 53").
         "ttl": None if alias else (record.ttl if record.ttl is not None else DEFAULT_TTL),
         "values": values,
         "alias": alias,

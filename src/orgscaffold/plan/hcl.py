@@ -16,7 +16,7 @@ def hcl_string(text: str) -> str:
 
     Control characters HCL has no short escape for become ``\\uNNNN``. A ``$`` or ``%`` that
     precedes ``{`` is written as ``\\u0024`` or ``\\u0025``, so no ``${`` or ``%{`` appears in the
-    literal at all. (HCL's own escapes ``$${`` and ``%%{``, REFERENCE.md's recipe, are read right
+    literal at all. (HCL's own escapes ``$${`` and ``%%{``, the documented escapes, are read right
     by OpenTofu and Terraform, but python-hcl2, which verification uses, rejects ``$$${``.)
     """
     out: list[str] = []

@@ -88,7 +88,7 @@ def txt_record_value(value: str) -> str:
     ``flattenTxtEntry``), so the rest of the DNS presentation format is ours to write: ``"`` and
     ``\\`` are backslash-escaped, bytes outside printable ASCII become ``\\ddd`` octal escapes of the
     UTF-8 encoding (as Route 53 returns them, so plans stay clean), and the value is split into
-    character-strings of at most 255 bytes joined by ``""`` (REFERENCE.md "Route 53"). An escape
+    character-strings of at most 255 bytes joined by ``""`` (the generated docs/reference.md, "Route 53"). An escape
     always stands for one byte, so a split never cuts one.
     """
     strings: list[str] = []

@@ -1,4 +1,4 @@
-"""Pydantic models of the client questionnaire (format version 1, see QUESTIONNAIRE.md).
+"""Pydantic models of the client questionnaire (format version 1; reference: docs/questionnaire.md).
 
 The models check shape and single-field rules; rules that relate several items (uniqueness,
 references, limits per target) live in :mod:`orgscaffold.questionnaire.rules`, which runs once the

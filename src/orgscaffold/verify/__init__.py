@@ -1,4 +1,4 @@
-"""Verify stage: parse every generated file back and check it (DESIGN.md "Verification").
+"""Verify stage: parse every generated file back and check it.
 
 Tier 1 (always, pure Python): every HCL, JSON and YAML file parses; references resolve inside each
 repository; resource arguments are valid for hashicorp/aws 6.x as well; the contracts between

@@ -1,4 +1,4 @@
-"""Tier 1: the contracts between repositories hold (DESIGN.md "Cross-repository contracts").
+"""Tier 1: the contracts between repositories hold.
 
 Every ``terraform_remote_state`` output a repository reads is declared by the repository that
 writes that state; all repositories keep state in one bucket and region under distinct keys; and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Phase 2 of the two-phase bootstrap (REFERENCE.md "Two-phase bootstrap"): move the local state
+# Phase 2 of the two-phase bootstrap (docs/reference.md "Two-phase bootstrap"): move the local state
 # of the first apply into the S3 bucket that apply created, then prove nothing changed.
 #
 #   TF=tofu scripts/migrate-state.sh      # TF defaults to tofu; TF=terraform works too

@@ -21,10 +21,10 @@ resource "aws_route53_record" "this" {
 
   zone_id = aws_route53_zone.this.zone_id
   # Names arrive as lowercase FQDNs: the provider only appends the zone name with a plain suffix
-  # check (REFERENCE.md "Route 53"), so they are normalised before rendering.
+  # check (docs/reference.md "Route 53"), so they are normalised before rendering.
   name = each.value.name
   type = each.value.type
-  # Alias records have no TTL and no values (REFERENCE.md "Route 53").
+  # Alias records have no TTL and no values (docs/reference.md "Route 53").
   ttl     = each.value.alias == null ? each.value.ttl : null
   records = each.value.alias == null ? each.value.values : null
   # Adopted zones already hold these record sets: UPSERT them instead of failing on create.

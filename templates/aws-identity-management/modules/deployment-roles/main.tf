@@ -39,7 +39,7 @@ resource "aws_iam_role" "this" {
   assume_role_policy = local.trust_policies[each.key]
 
   # CI reaches this role by chaining from its OIDC role, and chained sessions last at most one
-  # hour (REFERENCE.md "GitHub Actions OIDC and CI roles").
+  # hour (docs/reference.md "GitHub Actions OIDC and CI roles").
   max_session_duration = 3600
 }
 

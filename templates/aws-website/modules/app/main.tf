@@ -1,4 +1,4 @@
-# One Amplify app with its production branch and custom domain (REFERENCE.md "Amplify").
+# One Amplify app with its production branch and custom domain (docs/reference.md "Amplify").
 
 resource "aws_amplify_app" "this" {
   name        = var.name
