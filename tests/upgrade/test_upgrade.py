@@ -73,9 +73,13 @@ def test_plain_copier_update_works_in_a_generated_repository(client: Client) -> 
     commit_all(bootstrap, "Use the S3 backend")
     client.change_template("2.0.0", _add_banner)
 
+    # The command the generated docs give, with no terminal to answer questions.
+    documented = "copier update --trust --defaults"
+    assert documented in (bootstrap / "docs" / "operations.md").read_text(encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "copier", "update", "--trust", "--defaults", "--quiet"],
+        [sys.executable, "-m", *documented.split(), "--quiet"],
         cwd=bootstrap,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         check=False,
