@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from orgscaffold.errors import Problem, QuestionnaireError
 from orgscaffold.questionnaire import rules
 from orgscaffold.questionnaire.models import PATTERN_HINTS, Questionnaire
+from orgscaffold.questionnaire.partial import clean_loc, path_of, prune
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -63,17 +64,6 @@ def _line_index(node: yaml.Node | None, path: str = "", index: dict[str, int] | 
     return index
 
 
-def format_loc(loc: tuple[int | str, ...]) -> str:
-    """Turn a pydantic error location into a field path such as ``dns.zones[0].records[3].values``."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
 def _line_for(path: str, lines: dict[str, int]) -> int | None:
     while path:
         if path in lines:
@@ -110,9 +100,16 @@ def validate_questionnaire(
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-            path = format_loc(loc)
+            path = path_of(clean_loc(error["loc"]))
             problems.append(Problem(path, _message(error), _line_for(path, lines)))
+        # The cross-item rules still judge what did validate, so every problem shows at once.
+        partial = prune(data, exc)
+        if partial is not None:
+            for problem in rules.check(partial.questionnaire, incomplete=partial.incomplete):
+                path = partial.original(problem.path)
+                if not partial.covers(path):
+                    message = partial.original_message(problem.message)
+                    problems.append(Problem(path, message, _line_for(path, lines)))
         raise QuestionnaireError(source, problems) from None
     problems = [Problem(p.path, p.message, _line_for(p.path, lines)) for p in rules.check(questionnaire)]
     if problems:

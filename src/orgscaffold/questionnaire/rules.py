@@ -6,7 +6,8 @@ They run once the shape is valid and report every problem, each with its field p
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
+from contextvars import ContextVar
 
 from orgscaffold.errors import Problem
 from orgscaffold.questionnaire.dns import record_fqdn
@@ -17,6 +18,9 @@ from orgscaffold.questionnaire.guardrails import (
     minified_size,
 )
 from orgscaffold.questionnaire.models import OrganizationalUnit, Questionnaire
+
+# A message that names another item names it by its full field path (never by a bare index), so
+# the path can be mapped back when the rules ran on a pruned questionnaire (partial.py).
 
 MAX_OU_DEPTH = 5
 
@@ -29,19 +33,34 @@ def ou_paths(units: list[OrganizationalUnit], parent: str = "") -> Iterator[tupl
         yield from ou_paths(unit.children, path)
 
 
-def check(q: Questionnaire) -> list[Problem]:
-    """Return every cross-item rule the questionnaire breaks (empty when it is valid)."""
-    problems: list[Problem] = []
-    for rule in RULES:
-        problems.extend(rule(q))
-    return problems
+# Lists (generic paths such as "organization.accounts") that lost items which failed validation
+# (orgscaffold.questionnaire.partial): a reference into one of them may name a lost item, so it is
+# not reported as unresolved.
+_INCOMPLETE: ContextVar[Set[str]] = ContextVar("incomplete", default=frozenset())
+
+
+def check(q: Questionnaire, *, incomplete: Set[str] = frozenset()) -> list[Problem]:
+    """Return every cross-item rule the questionnaire breaks (empty when it is valid).
+
+    ``incomplete`` names the lists whose invalid items were taken out before the rules ran.
+    """
+    token = _INCOMPLETE.set(incomplete)
+    try:
+        return [problem for rule in RULES for problem in rule(q)]
+    finally:
+        _INCOMPLETE.reset(token)
+
+
+def _complete(*lists: str) -> bool:
+    """Whether every named list (and the lists inside it) holds all the user's items."""
+    return not any(name == lost or lost.startswith(name + "[") for name in lists for lost in _INCOMPLETE.get())
 
 
 def _duplicates(values: list[str], path: str, what: str) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for index, value in enumerate(values):
         if value in seen:
-            yield Problem(path.format(index), f"{what} {value!r} is already used at index {seen[value]}")
+            yield Problem(path.format(index), f"{what} {value!r} is already used at {path.format(seen[value])}")
         else:
             seen[value] = index
 
@@ -51,6 +70,8 @@ def _purpose_account(q: Questionnaire, purpose: str) -> tuple[str | None, str | 
     keys = [a.key for a in q.organization.accounts if a.purpose == purpose]
     if len(keys) == 1:
         return keys[0], None
+    if not keys and not _complete("organization.accounts"):
+        return None, None  # the account may be one that failed validation
     if not keys:
         return None, f"no account has purpose {purpose!r}; name the account here"
     return None, f"{len(keys)} accounts have purpose {purpose!r} ({', '.join(keys)}); name the account here"
@@ -86,7 +107,7 @@ def _accounts(q: Questionnaire) -> Iterator[Problem]:
             yield Problem("organization.accounts", f"account id {account_id} is given to {count} accounts")
     paths = {path for path, _ in ou_paths(q.organization.organizational_units)}
     for index, account in enumerate(accounts):
-        if account.ou is not None and account.ou not in paths:
+        if account.ou is not None and account.ou not in paths and _complete("organization.organizational_units"):
             yield Problem(
                 f"organization.accounts[{index}].ou", f"OU path {account.ou!r} is not in organizational_units"
             )
@@ -112,7 +133,7 @@ def _ous(q: Questionnaire) -> Iterator[Problem]:
 
 
 def _account_ref_ok(q: Questionnaire, key: str) -> bool:
-    return key in {a.key for a in q.organization.accounts}
+    return key in {a.key for a in q.organization.accounts} or not _complete("organization.accounts")
 
 
 def _identity(q: Questionnaire) -> Iterator[Problem]:
@@ -136,22 +157,22 @@ def _identity(q: Questionnaire) -> Iterator[Problem]:
         yield Problem("identity.users", "must be empty when identity.source is 'external' (users come from the IdP)")
     for index, user in enumerate(ident.users):
         for g_index, group in enumerate(user.groups):
-            if group not in groups:
+            if group not in groups and _complete("identity.groups"):
                 yield Problem(
                     f"identity.users[{index}].groups[{g_index}]", f"group {group!r} is not in identity.groups"
                 )
     for index, assignment in enumerate(ident.assignments):
         here = f"identity.assignments[{index}]"
-        if assignment.permission_set not in sets:
+        if assignment.permission_set not in sets and _complete("identity.permission_sets"):
             yield Problem(
                 f"{here}.permission_set",
                 f"permission set {assignment.permission_set!r} is not in identity.permission_sets",
             )
         for g_index, group in enumerate(assignment.groups):
-            if group not in groups:
+            if group not in groups and _complete("identity.groups"):
                 yield Problem(f"{here}.groups[{g_index}]", f"group {group!r} is not in identity.groups")
         for u_index, user_name in enumerate(assignment.users):
-            if user_name not in users:
+            if user_name not in users and _complete("identity.users"):
                 yield Problem(f"{here}.users[{u_index}]", f"user {user_name!r} is not in identity.users")
         for a_index, key in enumerate(assignment.accounts):
             if key not in ("*", "management") and not _account_ref_ok(q, key):
@@ -190,13 +211,14 @@ def _dns(q: Questionnaire) -> Iterator[Problem]:
                 if other_type == record.type:
                     yield Problem(
                         f"{here}.records[{r_index}]",
-                        f"{record.type} {fqdn} is already defined at records[{other_index}]; "
+                        f"{record.type} {fqdn} is already defined at {here}.records[{other_index}]; "
                         "put all values of one record set in one entry",
                     )
                 elif "CNAME" in (record.type, other_type):
                     yield Problem(
                         f"{here}.records[{r_index}]",
-                        f"{fqdn} has a CNAME, so it can have no other record (records[{other_index}] is {other_type})",
+                        f"{fqdn} has a CNAME, so it can have no other record "
+                        f"({here}.records[{other_index}] is {other_type})",
                     )
             names.setdefault(fqdn, []).append((r_index, record.type))
             if fqdn == zone.domain and record.type in ("CNAME", "NS"):
@@ -215,7 +237,7 @@ def _dns(q: Questionnaire) -> Iterator[Problem]:
             if child in names:
                 yield Problem(
                     f"{here}.delegations[{d_index}].subdomain",
-                    f"{child} is delegated, so records[{names[child][0][0]}] cannot also be defined here",
+                    f"{child} is delegated, so {here}.records[{names[child][0][0]}] cannot also be defined",
                 )
 
 
@@ -258,6 +280,8 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
         elif not _account_ref_ok(q, app.account):
             yield Problem(f"{here}.account", f"account {app.account!r} is not an account key")
         found = zone_for(q, app.domain)
+        if found is None and not _complete("dns.zones"):
+            continue  # the zone may be one that failed validation
         if found is None:
             yield Problem(f"{here}.domain", f"{app.domain} is not a zone in dns.zones nor a name inside one")
             continue
@@ -325,7 +349,7 @@ def _policies(q: Questionnaire) -> Iterator[Problem]:
                 attached[f"OU {target}"] += 1
             elif _account_ref_ok(q, target):
                 attached[f"account {target}"] += 1
-            else:
+            elif _complete("organization.accounts", "organization.organizational_units"):
                 yield Problem(f"{here}.targets[{t_index}]", f"{target!r} is not 'root', an OU path or an account key")
         if len(set(policy.targets)) != len(policy.targets):
             yield Problem(f"{here}.targets", "a target is listed twice")
