@@ -215,6 +215,14 @@ def test_init_writes_a_starter_that_checks_and_refuses_to_overwrite(tmp_path: Pa
     assert again.exit_code == 2 and "exists" in again.output
 
 
+def test_init_interactive_stops_cleanly_when_the_input_ends(tmp_path: Path) -> None:
+    target = tmp_path / "client.yaml"
+    result = runner.invoke(app, ["init", "--interactive", str(target)], input="Acme Widgets Ltd\n")
+    assert result.exit_code == 2
+    assert "the input ended" in result.output and "Aborted" not in result.output
+    assert not target.exists()
+
+
 def test_init_writes_the_schema_file_its_first_line_names(tmp_path: Path) -> None:
     target = tmp_path / "client.yaml"
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0

@@ -289,7 +289,11 @@ def init(
         def ask(prompt: str, default: str | None) -> str:
             return str(typer.prompt(prompt, default=default if default is not None else "", show_default=bool(default)))
 
-        text = interactive_answers(ask)
+        try:
+            text = interactive_answers(ask)
+        except (typer.Abort, EOFError):  # Ctrl-D, or the piped answers ran out
+            _err("error: the input ended before every question was answered; nothing was written")
+            raise typer.Exit(EXIT_INPUT) from None
     else:
         text = starter_questionnaire()
     if file is None:

@@ -151,3 +151,10 @@ def test_json_schema_rejects_unknown_keys_and_bad_patterns() -> None:
 
 def test_committed_schema_matches(golden: Callable[[Path, str], None]) -> None:
     golden(SCHEMA_PATH, json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def test_interactive_slug_and_account_names_fold_accents_alike() -> None:
+    prompt = FakePrompt(_essentials({"Client name": ["Globex Café"]}))
+    q = parse_questionnaire_text(interactive_answers(prompt))
+    assert q.client.slug == "globex-cafe"
+    assert q.organization.management_account.name.startswith("Globex Cafe ")

@@ -246,16 +246,21 @@ def _ask(ask: Ask, path: str, prompt: str, default: str | None, check: Check, *,
     raise QuestionnaireError("<interactive answers>", [Problem(path, f"no valid answer after {MAX_ATTEMPTS} attempts")])
 
 
+def _ascii(text: str) -> str:
+    """Accents folded (``Café`` -> ``Cafe``), other non-ASCII characters dropped."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def _suggest_slug(name: str) -> str | None:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    # Folded as the account names are, so "Globex Café" suggests globex-cafe, like "Globex Cafe ...".
+    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(name).lower()).strip("-")
     slug = re.sub(r"-(ltd|limited|inc|llc|gmbh|plc|sa|bv)$", "", slug)[:32].strip("-")
     return slug if re.fullmatch(r"[a-z][a-z0-9-]{1,30}[a-z0-9]", slug) else None
 
 
 def _account_name(client: str, suffix: str) -> str:
     # AWS account names are printable ASCII: fold accents, drop what has no ASCII form.
-    folded = unicodedata.normalize("NFKD", client).encode("ascii", "ignore").decode("ascii")
-    printable = "".join(c for c in folded if " " <= c <= "~")
+    printable = "".join(c for c in _ascii(client) if " " <= c <= "~")
     base = " ".join(printable.split())[: 50 - len(suffix) - 1].strip()
     return f"{base} {suffix}" if base else suffix
 
