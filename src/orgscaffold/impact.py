@@ -171,7 +171,35 @@ _BY_REPOSITORY: dict[str, Callable[[str, Answers, Answers], Iterable[Change]]] =
     "website": _website,
 }
 # Settings whose change renames the state backend (the client slug names the bucket and table).
-_MOVING_SETTINGS = ("state", "region", "client", "repositories")
+_MOVING_SETTINGS = ("state", "region", "client")
+
+# What the report calls each answer: users never see an internal key.
+_LABELS = {
+    "allowed_regions": "allowed regions",
+    "client": "client slug",
+    "client_name": "client name",
+    "github": "GitHub settings",
+    "handover": "generated documents (runbook, handover report)",
+    "management_account_id": "management account id",
+    "region": "primary region",
+    "repositories": "repository settings",
+    "roles": "CI role names",
+    "state": "state settings",
+    "tooling": "pinned tool versions",
+    "ci_roles": "CI roles (the GitHub subjects they trust)",
+    "cloudtrail": "CloudTrail settings",
+    "config": "AWS Config settings",
+    "custom_policies": "custom SCPs",
+    "guardrail_policy": "guardrail SCP",
+    "identity_source": "identity source",
+    "member_roles": "member-account role names",
+    "name_prefix": "resource name prefix",
+    "password_policy": "password policy",
+}
+
+
+def _label(key: str) -> str:
+    return _LABELS.get(key, key.replace("_", " "))
 
 
 def _settings(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
@@ -179,9 +207,18 @@ def _settings(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
     for key in sorted(_fields(old_settings, new_settings)):
         if key == "client" and _map(old_settings, "client").get("slug") == _map(new_settings, "client").get("slug"):
             yield Change(repo, Impact.SAFE, "client name changes")
-        elif key in _MOVING_SETTINGS and key != "repositories":
+        elif key in _MOVING_SETTINGS:
             yield Change(
-                repo, Impact.MANUAL, f"settings.{key} changes", "the state must be migrated (tofu init -migrate-state)"
+                repo, Impact.MANUAL, f"{_label(key)} change", "the state must be migrated (tofu init -migrate-state)"
+            )
+        elif key == "roles":
+            # The workflows find their roles through repository variables holding the role ARNs.
+            yield Change(
+                repo,
+                Impact.MANUAL,
+                f"{_label(key)} change",
+                "CI cannot assume the renamed roles until each repository's role variables are set again "
+                "(scripts/set-github-variables.sh, after aws-bootstrap is applied)",
             )
         elif key == "repositories":
             old_names = {k: v.get("name") for k, v in _map(old_settings, "repositories").items()}
@@ -189,14 +226,14 @@ def _settings(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
             if old_names != new_names:
                 yield Change(repo, Impact.MANUAL, "repository names change", "rename the GitHub repositories to match")
             else:
-                yield Change(repo, Impact.SAFE, "settings.repositories changes")
+                yield Change(repo, Impact.SAFE, f"{_label(key)} change")
         else:
-            yield Change(repo, Impact.SAFE, f"settings.{key} changes")
+            yield Change(repo, Impact.SAFE, f"{_label(key)} change")
 
 
 def _other_tfvars(repo: str, old: Answers, new: Answers, covered: set[str]) -> Iterable[Change]:
     for key in sorted(_fields(_map(old, "tfvars"), _map(new, "tfvars")) - covered):
-        yield Change(repo, Impact.SAFE, f"{key} changes")
+        yield Change(repo, Impact.SAFE, f"{_label(key)} changes")
 
 
 _COVERED = {

@@ -49,7 +49,7 @@ def test_a_new_record_and_a_stricter_password_policy_are_safe(tmp_path: Path) ->
 
     assert {c.impact for c in changes} == {Impact.SAFE}
     assert any(c.repository == "dns" and "status.acme.example/CNAME is created" in c.what for c in changes)
-    assert any(c.repository == "bootstrap" and c.what == "password_policy changes" for c in changes)
+    assert any(c.repository == "bootstrap" and c.what == "password policy changes" for c in changes)
     assert destructive(changes) == []
 
 
@@ -116,3 +116,21 @@ def test_removing_a_zone_needs_manual_steps(tmp_path: Path) -> None:
 
     (change,) = destructive(classify(before, after))
     assert (change.repository, change.impact, change.what) == ("dns", Impact.MANUAL, "zone acme.test is removed")
+
+
+def test_the_report_names_no_internal_key_and_role_renames_need_manual_steps(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["client"]["slug"] = "acme2"  # renames every role, the state bucket and the lock table
+        data["tooling"] = {"opentofu_version": "1.12.7"}
+
+    changes = _changes(tmp_path, edit)
+    internal = {
+        key for answers in _answers(tmp_path).values() for part in ("settings", "tfvars") for key in answers[part]
+    }
+
+    assert changes
+    for change in changes:
+        assert "settings." not in change.what and not internal & set(change.what.split()), change.what
+    (roles,) = [c for c in changes if c.what == "CI role names change"]
+    assert roles.impact is Impact.MANUAL and "set-github-variables.sh" in roles.why
+    assert any(c.what == "pinned tool versions change" and c.impact is Impact.SAFE for c in changes)
