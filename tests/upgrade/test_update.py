@@ -46,7 +46,7 @@ def test_a_safe_change_is_applied_and_client_edits_are_kept(client: Client, tmp_
     result = runner.invoke(app, ["update", str(bootstrap), "-q", changed])
 
     assert result.exit_code == 0, result.output
-    assert "[safe] bootstrap: password_policy changes" in result.output
+    assert "[safe] bootstrap: password policy changes" in result.output
     assert _tfvars(bootstrap)["password_policy"]["minimum_length"] == 16
     assert readme.read_text().endswith("\nAsk Jane before applying.\n")
     answers = yaml.safe_load((bootstrap / ".copier-answers.yml").read_text())
