@@ -2,7 +2,9 @@
 
 - render.render (one shared template checkout and Jinja environment, no git index syncing,
   repositories rendered in forked workers, compiled templates cached across runs) writes the
-  same files, byte for byte and mode for mode, as plain ``copier.run_copy`` per repository;
+  same files, byte for byte and mode for mode, as plain ``copier.run_copy`` per repository, with
+  every speed-up of orgscaffold.copier_adapter, with each one turned off, with none, and with
+  copier's internals missing;
 - the HCL parse cache returns exactly what python-hcl2 returns, for every HCL file rendered.
 """
 
@@ -14,12 +16,14 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import copier
 import pytest
 import yaml
 
+from orgscaffold import copier_adapter
 from orgscaffold.cache import cache_dir
 from orgscaffold.plan import RepoPlan, plan
 from orgscaffold.questionnaire import load_questionnaire
@@ -55,23 +59,69 @@ def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
     }
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
-def test_render_writes_what_plain_copier_writes(example: Path, template_repo: Path, tmp_path: Path) -> None:
-    plans = plan(load_questionnaire(example))
+Rendered = tuple[list[RepoPlan], dict[str, Path]]
+
+
+@pytest.fixture(scope="module")
+def plain_render(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Rendered]:
+    """An example's plans, and its repositories rendered by plain ``copier.run_copy`` one by one (once each)."""
+    done: dict[str, Rendered] = {}
+
+    def rendered(example: str) -> Rendered:
+        if example not in done:
+            plans = plan(load_questionnaire(EXAMPLES / f"{example}.yaml"))
+            out = tmp_path_factory.mktemp(f"plain-{example}")
+            for repo_plan in plans:
+                copier.run_copy(
+                    str(template_repo),
+                    out / repo_plan.name,
+                    data=repo_plan.answers,
+                    vcs_ref="HEAD",
+                    defaults=True,
+                    overwrite=True,
+                    unsafe=True,
+                    quiet=True,
+                )
+            done[example] = plans, {p.key: out / p.name for p in plans}
+        return done[example]
+
+    return rendered
+
+
+# How render may run copier: every speed-up; each speed-up turned off alone; none (the public API
+# only); and with copier's internals gone, as after a copier release that renamed them. Every mode
+# renders the seed; the larger example, which uses every template, with all speed-ups and none.
+MODES = ["all", *(f"without-{trick}" for trick in copier_adapter.TRICKS), "public-api", "internals-missing"]
+CASES = [("seed", mode) for mode in MODES] + [("acme-full", "all"), ("acme-full", "internals-missing")]
+
+
+@pytest.mark.parametrize(("example", "mode"), CASES, ids=[f"{example}-{mode}" for example, mode in CASES])
+def test_render_writes_what_plain_copier_writes(
+    example: str,
+    mode: str,
+    plain_render: Callable[[str], Rendered],
+    template_repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if mode.startswith("without-"):
+        monkeypatch.setenv(copier_adapter.INTERNALS_ENV, mode.removeprefix("without-"))
+    elif mode == "public-api":
+        monkeypatch.setenv(copier_adapter.INTERNALS_ENV, "off")
+    elif mode == "internals-missing":
+        monkeypatch.setattr(copier_adapter, "_Worker", None)
+        monkeypatch.setattr(copier_adapter, "_Template", None)
+    expected_tricks = {
+        "all": set(copier_adapter.TRICKS),
+        "public-api": set(),
+        "internals-missing": set(),
+        "without-template": {"index-sync"},  # the shared Jinja environment needs the shared checkout
+    }.get(mode, set(copier_adapter.TRICKS) - {mode.removeprefix("without-")})
+    assert copier_adapter.enabled() == expected_tricks
+    plans, plain = plain_render(example)
     fast = render(plans, tmp_path / "fast", source=TemplateSource(str(template_repo), "HEAD"))
     for repo_plan in plans:
-        plain = tmp_path / "plain" / repo_plan.name
-        copier.run_copy(
-            str(template_repo),
-            plain,
-            data=repo_plan.answers,
-            vcs_ref="HEAD",
-            defaults=True,
-            overwrite=True,
-            unsafe=True,
-            quiet=True,
-        )
-        expected, actual = _tree(plain), _tree(fast[repo_plan.key])
+        expected, actual = _tree(plain[repo_plan.key]), _tree(fast[repo_plan.key])
         assert sorted(actual) == sorted(expected), repo_plan.name
         different = [name for name in expected if actual[name] != expected[name]]
         assert not different, f"{repo_plan.name}: {different} differ from plain copier's render"

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgscaffold.verify.files import YAML_LOADER, _load_yaml
+from orgscaffold.reading import YAML_LOADER, _load_yaml
 from tests.conftest import every_code_point
 
 
