@@ -67,10 +67,12 @@ def _imports(path: Path, module: str) -> list[tuple[str, int, bool]]:
             nested.update(id(child) for child in ast.walk(node) if child is not node)
     found = []
     for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             base = node.module or ""
             if node.level:  # relative: from . import dns, from ..git import run
                 parts = ["orgscaffold", *package.split(".")] if package else ["orgscaffold"]

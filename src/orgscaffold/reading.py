@@ -103,7 +103,7 @@ def _load_yaml(text: str) -> Any:
         else:
             if _reads_alike(loaded):
                 return loaded
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python), never the full one
+    return yaml.load(text, Loader=YAML_LOADER)  # a SafeLoader (C or Python), never the full one
 
 
 def load_yaml(text: str, cache: Path | None = None) -> Any:
