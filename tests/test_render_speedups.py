@@ -29,9 +29,7 @@ from orgscaffold.plan import RepoPlan, plan
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.render import TemplateSource, render, render_each, template_source
 from orgscaffold.verify.files import HCL_SUFFIXES, ParseCaches, _parse, parse_hcl, read_repository
-from tests.conftest import EXAMPLES, ROOT
-
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+from tests.conftest import EXAMPLES, ROOT, Example
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -181,12 +179,8 @@ def _typed(value: object) -> object:
     return (type(value).__name__, value)
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
-def test_cached_hcl_parses_equal_python_hcl2_for_every_rendered_file(
-    example: Path, template_repo: Path, tmp_path: Path
-) -> None:
-    plans = plan(load_questionnaire(example))
-    rendered = render(plans, tmp_path / "out", source=TemplateSource(str(template_repo), "HEAD"))
+def test_cached_hcl_parses_equal_python_hcl2_for_every_rendered_file(example: Example, tmp_path: Path) -> None:
+    rendered = example.folders
     cache = tmp_path / "hcl-cache"
     cache.mkdir()
     texts = [
@@ -212,12 +206,10 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     assert parse_hcl(text, tmp_path) == parse_hcl(text)
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_every_document_reads_the_same_from_no_cache_a_cold_one_and_a_warm_one(
-    example: Path, template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plans = plan(load_questionnaire(example))
-    rendered = render(plans, tmp_path / "out", source=TemplateSource(str(template_repo), "HEAD"))
+    rendered = example.repositories
     for name, folder in rendered.items():
         monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", "off")
         plain = read_repository(name, folder).documents

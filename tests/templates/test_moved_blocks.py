@@ -21,11 +21,8 @@ import pytest
 from packaging.version import Version
 
 from orgscaffold import git
-from orgscaffold.plan import plan
-from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import TemplateSource, render
 from orgscaffold.verify.files import HCL_SUFFIXES, parse_hcl
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ROOT, Example
 
 Folder = str
 Addresses = dict[Folder, set[str]]
@@ -168,13 +165,11 @@ def _render_with_the_release(release: str, example: str, work: Path) -> Path | N
     return out
 
 
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
-def test_every_address_the_last_release_rendered_is_kept_moved_or_removed(example: Path, tmp_path: Path) -> None:
+def test_every_address_the_last_release_rendered_is_kept_moved_or_removed(example: Example, tmp_path: Path) -> None:
     release = _newest_release()
-    old = _render_with_the_release(release, example.name, tmp_path)
+    old = _render_with_the_release(release, example.path.name, tmp_path)
     if old is None:
-        pytest.skip(f"{release} had no examples/{example.name}")
-    plans = plan(load_questionnaire(example))
-    new = render(plans, tmp_path / "new", source=TemplateSource(str(ROOT), "HEAD"))
-    missing = {p.name: unaccounted(old / p.name, new[p.key]) for p in plans if (old / p.name).is_dir()}
+        pytest.skip(f"{release} had no examples/{example.path.name}")
+    new = example.folders  # the working tree's templates
+    missing = {p.name: unaccounted(old / p.name, new[p.key]) for p in example.plans if (old / p.name).is_dir()}
     assert not any(missing.values()), f"renamed since {release} without a moved or removed block: {missing}"
