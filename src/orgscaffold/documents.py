@@ -7,10 +7,14 @@ into every generated repository, so a printed document is the one written into i
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
 
+from orgscaffold import git
 from orgscaffold.errors import TemplateSourceError
 from orgscaffold.plan import settings
 from orgscaffold.questionnaire import Questionnaire
@@ -20,12 +24,23 @@ DOCS_DIR = "templates/_shared/docs"
 DOCUMENTS = ("runbook", "operations", "handover", "report")
 
 
-def _project_root() -> Path:
-    """The folder holding ``templates/``: where copier's Jinja loader is rooted too."""
-    root = Path(template_source().url)
-    if not (root / DOCS_DIR).is_dir():
-        raise TemplateSourceError(f"cannot find the document templates in {root / DOCS_DIR}")
-    return root
+@contextmanager
+def _project_root() -> Iterator[Path]:
+    """The folder holding ``templates/`` (where copier's Jinja loader is rooted too): this checkout,
+    or, installed from a wheel, a checkout of the document templates from its bundled history."""
+    source = template_source()
+    root = Path(source.url)
+    if root.is_dir():
+        if not (root / DOCS_DIR).is_dir():
+            raise TemplateSourceError(f"cannot find the document templates in {root / DOCS_DIR}")
+        yield root
+        return
+    with tempfile.TemporaryDirectory(prefix="orgscaffold-documents-") as tmp:
+        checkout = Path(tmp) / "templates"
+        git.run(["clone", "--quiet", "--no-checkout", source.url, str(checkout)])
+        git.run(["sparse-checkout", "set", "--no-cone", f"/{DOCS_DIR}"], checkout)
+        git.run(["-c", "advice.detachedHead=false", "checkout", "--quiet", source.vcs_ref or "HEAD"], checkout)
+        yield checkout
 
 
 def render_document(q: Questionnaire, document: str, *, root: Path | None = None) -> str:
@@ -36,8 +51,11 @@ def render_document(q: Questionnaire, document: str, *, root: Path | None = None
     """
     if document not in DOCUMENTS:
         raise ValueError(f"unknown document {document!r} (choose from {', '.join(DOCUMENTS)})")
+    if root is None:
+        with _project_root() as found:
+            return render_document(q, document, root=found)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root or _project_root())),
+        loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, escaped in Python by plan.handover.md()
