@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                  # full run: seed, large client, large client x2; median of 5
     python benchmarks/run.py --quick          # tiny clients, one repeat, no targets checked
-    python benchmarks/run.py --quick --case tiny --skip-upgrade   # the smoke run tests/test_benchmarks.py makes
+    python benchmarks/run.py --quick --case tiny --skip-upgrade --skip validate-cold ...  # tests/test_benchmarks.py
     python benchmarks/run.py --repeat 3 --json /tmp/bench.json
 
 Every measurement is a separate process (benchmarks/child.py): wall time from spawn to exit, so
@@ -321,6 +321,7 @@ def _measure_case(
     *,
     upgrade: bool,
     warm: Path,
+    skip: tuple[str, ...] = (),
 ) -> None:
     """Measure every operation on one case, ``repeat`` times, interleaved."""
     answers = _answers_file(case, workdir)
@@ -358,6 +359,9 @@ def _measure_case(
         if has_upgrade:
             steps.append(("upgrade", lambda: _upgrade_step(published, workdir / f"{case.name}-upgrade", template)))
         for operation, step in steps:
+            if operation in skip:
+                rows[operation].note = "not measured in this run (--skip)"
+                continue
             measured = step()
             if operation == "new-cold" or operation in NEW_VARIANTS or (operation == "new" and index > 0):
                 shutil.rmtree(workdir / f"{case.name}-new", ignore_errors=True)
@@ -509,7 +513,7 @@ def run(
     for position, case in enumerate(cases):
         # upgrade is the slowest operation: quick mode proves it runs on the first case only.
         upgrade = (not quick or position == 0) and "upgrade" not in skip
-        _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm)
+        _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm, skip=skip)
     found = ratios(rows, cases)
     loads = [load for by_op in rows.values() for row in by_op.values() for load in row.loads]
     return {
@@ -536,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="repeats per measurement (default 5, quick 1)")
     parser.add_argument("--case", action="append", dest="only", help="measure only this case (repeatable)")
     parser.add_argument("--skip-upgrade", action="store_true", help="do not measure upgrade (the slowest)")
+    measurable = [operation for operation in OPERATIONS if operation != "new"]  # new writes what validate reads
+    parser.add_argument("--skip", action="append", default=[], choices=measurable, help="do not measure this operation")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
     parser.add_argument("--workdir", type=Path, default=None, help="work folder (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -548,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             repeat=repeat,
             workdir=workdir.resolve(),
             only=args.only,
-            skip=("upgrade",) if args.skip_upgrade else (),
+            skip=(*args.skip, *(("upgrade",) if args.skip_upgrade else ())),
         )
     if args.json:
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
