@@ -54,7 +54,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Emulator tests skip in the default run; with --emulator, only they run."""
+    """Tests that use the CLI tier (the ``toolchain`` fixture) are marked ``cli``. Emulator tests skip
+    in the default run; with --emulator, only they run."""
+    for item in items:
+        if "toolchain" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.cli)
     if config.getoption("--emulator"):
         deselected = [item for item in items if item.get_closest_marker("emulator") is None]
         if deselected:
