@@ -250,3 +250,20 @@ def test_render_each_follows_each_render_in_its_worker_after_one_shared_preparat
     assert all(seen == [parent] for _, _, seen, _ in results)
     if "fork" in multiprocessing.get_all_start_methods():
         assert {pid for _, pid, _, _ in results} - {parent}
+
+
+@pytest.mark.parametrize("internals", ["", "template", "off"], ids=["all", "without-template", "public-api"])
+def test_copier_records_the_recorded_url_while_git_reads_the_source(
+    internals: str, template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As from a wheel's bundle: the answers name the canonical URL, which git never reaches (an
+    invalid host), while the files come from the local source, in every way render runs copier."""
+    monkeypatch.setenv(copier_adapter.INTERNALS_ENV, internals)
+    plans = plan(load_questionnaire(EXAMPLES / "seed.yaml"), only={"bootstrap"})
+    recorded = "https://git.invalid/orgscaffold/orgscaffold.git"
+    source = TemplateSource(str(template_repo), "HEAD", record_url=recorded)
+    folder = render(plans, tmp_path / "out", source=source)["bootstrap"]
+    answers = yaml.safe_load((folder / ".copier-answers.yml").read_text(encoding="utf-8"))
+    head = _git(template_repo, "rev-parse", "--short", "HEAD").strip()
+    assert answers["_src_path"] == recorded
+    assert head in answers["_commit"]  # git describe of the source's HEAD (no tag: the short hash)
