@@ -27,7 +27,8 @@ LAYERS: list[set[str]] = [
     {"plan"},  # the plan, handover data included
     {"copier_adapter", "impact"},
     {"render", "verify", "documents", "publish"},  # the stages after the plan
-    {"upgrade", "pipeline", "rehearse", "discover"},  # stages that string others together
+    {"upgrade", "pipeline"},  # stages that string others together
+    {"rehearse", "discover"},  # apply against the AWS emulator; read an existing AWS account
     {"cli"},
 ]
 LAZY_IMPORTS_ALLOWED = {"cli"}
