@@ -2,9 +2,9 @@
 
 An AST walk over every module of src/orgscaffold reads every import (at module level, inside
 functions and under ``TYPE_CHECKING`` alike) and checks it against :data:`LAYERS`, so an import
-cycle between stages cannot come back; each stage module also imports on its own in a fresh
-interpreter. Imports of orgscaffold inside functions are allowed in the CLI only, where they keep
-start-up fast; elsewhere they would only hide a cycle.
+cycle between stages cannot come back, and finds every import cycle between modules, so none can
+hide behind an import inside a function (such imports are fine where they only defer a slow
+import); each stage also imports on its own in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ LAYERS: list[set[str]] = [
     {"rehearse", "discover"},  # apply against the AWS emulator; read an existing AWS account
     {"cli"},
 ]
-LAZY_IMPORTS_ALLOWED = {"cli"}
 # Only these modules import copier and the HCL parser (the architecture's "only render imports
 # copier; only verify imports hcl2").
 THIRD_PARTY_OWNERS = {"copier": {"copier_adapter"}, "hcl2": {"verify"}, "plumbum": {"copier_adapter"}}
@@ -58,8 +57,12 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+MODULES = _modules()
+
+
 def _imports(path: Path, module: str) -> list[tuple[str, int, bool]]:
-    """(imported module, line, inside a function) for every import in ``path``."""
+    """(imported module, line, inside a function) for every import in ``path``; ``from P import X``
+    names the module ``P.X`` when there is one (a submodule), else ``P``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     nested: set[int] = set()
@@ -78,15 +81,15 @@ def _imports(path: Path, module: str) -> list[tuple[str, int, bool]]:
             if node.level:  # relative: from . import dns, from ..git import run
                 parts = ["orgscaffold", *package.split(".")] if package else ["orgscaffold"]
                 base = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
-            if base == "orgscaffold" or (node.level and not node.module):  # from orgscaffold import git
-                names = [f"{base}.{alias.name}" for alias in node.names if alias.name != "__version__"]
-            else:
-                names = [base]
+            names = []
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                if submodule.removeprefix("orgscaffold.") in MODULES:  # from orgscaffold.plan import dns
+                    names.append(submodule)
+                elif base not in names and alias.name != "__version__":
+                    names.append(base)
         found += [(name, node.lineno, id(node) in nested) for name in names]
     return found
-
-
-MODULES = _modules()
 
 
 def test_every_module_is_in_a_layer() -> None:
@@ -99,22 +102,85 @@ def test_every_module_is_in_a_layer() -> None:
 def test_imports_point_down_the_stack(module: str) -> None:
     own = _unit(module)
     wrong = []
-    for imported, line, lazy in _imports(MODULES[module], module):
+    for imported, line, _ in _imports(MODULES[module], module):
         top = imported.split(".", 1)[0]
         if top in THIRD_PARTY_OWNERS and own not in THIRD_PARTY_OWNERS[top]:
             wrong.append(f"line {line}: imports {imported}; only {sorted(THIRD_PARTY_OWNERS[top])} may")
         if not imported.startswith("orgscaffold.") or imported == "orgscaffold":
             continue
         unit = _unit(imported.removeprefix("orgscaffold."))
-        if lazy and own not in LAZY_IMPORTS_ALLOWED:
-            wrong.append(f"line {line}: imports {imported} inside a function (move it to the top of the module)")
         if unit != own and _layer(unit) >= _layer(own):
             wrong.append(f"line {line}: imports {imported} (layer {_layer(unit)}) from layer {_layer(own)}")
     assert not wrong, f"orgscaffold.{module}:\n" + "\n".join(wrong)
 
 
-def test_the_walk_sees_a_cycle(tmp_path: Path) -> None:
-    """The check finds an upward import, also one hidden inside a function (so a pass means something)."""
+def _graph() -> dict[str, dict[str, int]]:
+    """Module -> the modules importing it runs first (with the line), package ``__init__`` included.
+
+    Importing ``plan.dns`` runs ``plan`` first, unless the importer is inside ``plan`` (then ``plan``
+    is already being imported, and Python finds the submodule).
+    """
+    graph: dict[str, dict[str, int]] = {}
+    for module, path in MODULES.items():
+        edges = graph.setdefault(module, {})
+        for imported, line, _ in _imports(path, module):
+            if not imported.startswith("orgscaffold."):
+                continue
+            target = imported.removeprefix("orgscaffold.")
+            while target and target not in MODULES:
+                target = target.rpartition(".")[0]
+            parts = target.split(".")
+            for depth in range(1, len(parts) + 1):
+                runs = ".".join(parts[:depth])
+                inside = module == runs or module.startswith(f"{runs}.")
+                if runs and runs != module and (depth == len(parts) or not inside):
+                    edges.setdefault(runs, line)
+    return graph
+
+
+def _cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph.get(node, {}):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = _graph()
+    described = [
+        " <-> ".join(f"{m} (line {graph[m][n]}: {n})" for m in group for n in graph[m] if n in group)
+        for group in _cycles(graph)
+    ]
+    assert not described, "import cycles:\n" + "\n".join(described)
+
+
+def test_the_walk_sees_imports_and_cycles(tmp_path: Path) -> None:
+    """The checks find an import hidden inside a function, and a cycle (so a pass means something)."""
     path = tmp_path / "handover.py"
     path.write_text("def f():\n    from orgscaffold.render import template_source\n", encoding="utf-8")
     assert _imports(path, "plan.handover") == [("orgscaffold.render", 2, True)]
@@ -125,6 +191,10 @@ def test_the_walk_sees_a_cycle(tmp_path: Path) -> None:
         "orgscaffold.plan.names",
         "orgscaffold.git",
     ]
+    assert _cycles({"plan": {"plan.handover": 1}, "plan.handover": {"render": 2}, "render": {"plan": 3}}) == [
+        ["plan", "plan.handover", "render"]
+    ]
+    assert _cycles({"plan": {"plan.dns": 1}, "plan.dns": {}}) == []
 
 
 STAGES = sorted({_unit(m) for m in MODULES if m} - {"data"})
