@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ import yaml
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire_text
 from orgscaffold.render import render, template_source
+from tests.conftest import EXAMPLE_NAMES, Example
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -90,23 +91,21 @@ CASE_IDS = [f"{case}-{key}" for case, key in CASES]
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Rendered]:
-    """Every repository of every questionnaire, rendered once (isolated git config, as conftest does)."""
-    home = tmp_path_factory.mktemp("workflows-home")
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, examples: Callable[[str], Example]
+) -> dict[tuple[str, str], Rendered]:
+    """Every repository of every questionnaire, rendered once: the examples by the session's shared
+    render (tests/conftest.py), the inline questionnaires here (staged, never committed)."""
     out: dict[tuple[str, str], Rendered] = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOME", str(home))
-        mp.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
-            mp.setenv(f"{var}_NAME", "orgscaffold tests")
-            mp.setenv(f"{var}_EMAIL", "tests@orgscaffold.invalid")
-        source = template_source()
-        for case, q in QUESTIONNAIRES.items():
-            plans = plan(q)
+    source = template_source()
+    for case, q in QUESTIONNAIRES.items():
+        plans = plan(q)
+        if case in EXAMPLE_NAMES:
+            folders = examples(case).folders
+        else:
             folders = render(plans, tmp_path_factory.mktemp(case), source=source)
-            for p in plans:
-                out[(case, p.key)] = Rendered(case, p.key, folders[p.key], p.answers["settings"])
+        for p in plans:
+            out[(case, p.key)] = Rendered(case, p.key, folders[p.key], p.answers["settings"])
     return out
 
 

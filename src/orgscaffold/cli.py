@@ -212,7 +212,7 @@ def runbook(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
 ) -> None:
     """Print the deployment runbook of this client: every step from an empty AWS account, with checks."""
-    from orgscaffold.handover import render_document
+    from orgscaffold.documents import render_document
     from orgscaffold.questionnaire import load_questionnaire
 
     try:
@@ -228,7 +228,8 @@ def report(
     format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.md,  # noqa: A002
 ) -> None:
     """Print the handover report: account inventory, access matrix, DNS inventory, guardrails."""
-    from orgscaffold.handover import render_document, report_data
+    from orgscaffold.documents import render_document
+    from orgscaffold.plan.handover import report_data
     from orgscaffold.questionnaire import load_questionnaire
 
     try:
@@ -251,7 +252,7 @@ class SchemaFormat(StrEnum):
 
 @app.command()
 def schema(
-    format: Annotated[  # the option is --format, like validate's and report's
+    format: Annotated[  # noqa: A002 - the option is --format, like validate's and report's
         SchemaFormat, typer.Option("--format", help="JSON Schema, or the Markdown reference.")
     ] = SchemaFormat.json,
 ) -> None:

@@ -21,7 +21,8 @@ from orgscaffold.errors import VerificationError
 from orgscaffold.plan import RepoPlan, parse_only, plan
 from orgscaffold.publish import Published, check_destination, commit_repository, publish
 from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import render_each, template_source
+from orgscaffold.render import render_each
+from orgscaffold.source import template_source
 from orgscaffold.verify import Report, RepositoryCheck, check_repository, conclude
 from orgscaffold.verify.files import load_hcl_parser
 

@@ -8,11 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
-from orgscaffold.handover import ACCESS_COLUMNS, RECORD_COLUMNS, md, render_document, report_data
+from orgscaffold.documents import render_document
+from orgscaffold.plan.handover import ACCESS_COLUMNS, RECORD_COLUMNS, md, report_data
 from orgscaffold.plan.identity import expand_assignments, resolve_accounts
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.dns import record_fqdn
-from orgscaffold.render import read_answers
+from orgscaffold.reading import read_answers
 from tests.conftest import EXAMPLES
 from tests.handover.conftest import HOSTILE, Rendered
 
@@ -115,7 +116,8 @@ def test_only_the_bootstrap_repository_carries_the_report(rendered: Rendered) ->
     report = render_document(rendered.q, "report")
     full = (bootstrap[1] / "docs" / "handover.md").read_text(encoding="utf-8")
     assert report.strip() in full
-    assert "settings" in read_answers(bootstrap[1]) and "report" in read_answers(bootstrap[1])["settings"]["handover"]
+    answers = read_answers(bootstrap[1])
+    assert answers is not None and "report" in answers["settings"]["handover"]
     head = full.split("\n## Account inventory", 1)[0]
     for name, repo in others:
         text = (repo / "docs" / "handover.md").read_text(encoding="utf-8")
@@ -123,7 +125,8 @@ def test_only_the_bootstrap_repository_carries_the_report(rendered: Rendered) ->
         assert f"`docs/handover.md` of the {bootstrap[0]} repository" in " ".join(text.split()), name
         # The diagram and the repository table are the same as in the full document.
         assert head.split("## The organisation at a glance", 1)[1] in text, name
-        assert "report" not in read_answers(repo)["settings"]["handover"], name
+        answers = read_answers(repo)
+        assert answers is not None and "report" not in answers["settings"]["handover"], name
 
 
 def test_runbook_command_prints_the_runbook(rendered: Rendered) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from orgscaffold.plan.names import Names
+from orgscaffold.plan.repositories import repositories
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.rules import ou_paths
 
@@ -62,9 +63,6 @@ LEGACY = "legacy"
 
 def _rendered_repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
     """The repositories that will exist (settings' ``rendered``), in deployment order."""
-    # Imported here: orgscaffold.plan imports this module to build the plan.
-    from orgscaffold.plan import repositories
-
     return {key: repo for key, repo in repositories(q).items() if repo["rendered"]}
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from orgscaffold.questionnaire.dns import Zone
+from orgscaffold.questionnaire.dns import Zone, to_ascii_domain
 
 REGION_RE = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$"
 SLUG_RE = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
@@ -519,8 +519,6 @@ class App(Model):
     @field_validator("domain")
     @classmethod
     def _check_domain(cls, domain: str) -> str:
-        from orgscaffold.questionnaire.dns import to_ascii_domain
-
         ascii_domain = to_ascii_domain(domain)
         # Amplify counts the ASCII (punycode) form, which is longer than an IDN as typed.
         if len(ascii_domain) > 64:

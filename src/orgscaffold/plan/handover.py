@@ -3,8 +3,8 @@
 One source of truth per document: the data is computed here, from the questionnaire, by pure
 functions; the Markdown is laid out by the Jinja templates under ``templates/_shared/docs/``.
 Copier includes those templates into every generated repository (the data reaches it as the
-``settings.handover`` answer) and :func:`render_document` renders the very same templates for
-``orgscaffold runbook`` and ``orgscaffold report``.
+``settings.handover`` answer) and :func:`orgscaffold.documents.render_document` renders the very
+same templates for ``orgscaffold runbook`` and ``orgscaffold report``.
 
 Free text reaches Markdown only through :func:`md` and Mermaid only through
 :func:`mermaid_label`; both are applied here, before the data reaches Jinja.
@@ -13,12 +13,8 @@ Free text reaches Markdown only through :func:`md` and Mermaid only through
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from orgscaffold.errors import TemplateSourceError
 from orgscaffold.plan import dns as dns_plan
 from orgscaffold.plan import website as website_plan
 from orgscaffold.plan.identity import expand_assignments
@@ -26,8 +22,6 @@ from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.rules import ou_paths
 
-DOCS_DIR = "templates/_shared/docs"
-DOCUMENTS = ("runbook", "operations", "handover", "report")
 MANAGEMENT = "management"
 
 GUARDRAIL_SUMMARIES = {
@@ -403,36 +397,3 @@ def handover_data(q: Questionnaire) -> dict[str, Any]:
         "mermaid": organisation_diagram(q),
         "runbook": {**_runbook(q), **facts},
     }
-
-
-# ------------------------------------------------------------------------------------------ render
-
-
-def _project_root() -> Path:
-    """The folder holding ``templates/``: where copier's Jinja loader is rooted too."""
-    from orgscaffold.render import template_source  # imports copier: only when rendering
-
-    root = Path(template_source().url)
-    if not (root / DOCS_DIR).is_dir():
-        raise TemplateSourceError(f"cannot find the document templates in {root / DOCS_DIR}")
-    return root
-
-
-def render_document(q: Questionnaire, document: str, *, root: Path | None = None) -> str:
-    """Render one organisation-wide document (``runbook``, ``operations``, ``handover``, ``report``).
-
-    Uses the templates copier includes into the repositories, with the same answers, so the
-    printed document is the one written into ``docs/``.
-    """
-    if document not in DOCUMENTS:
-        raise ValueError(f"unknown document {document!r} (choose from {', '.join(DOCUMENTS)})")
-    from orgscaffold.plan import settings  # plan imports this module for settings.handover
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root or _project_root())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - Markdown, escaped in Python by md()
-    )
-    template = env.get_template(f"{DOCS_DIR}/{document}.md.jinja")
-    return template.render(settings=settings(q))
