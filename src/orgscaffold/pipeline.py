@@ -19,9 +19,11 @@ from pathlib import Path
 from orgscaffold import __version__
 from orgscaffold.errors import VerificationError
 from orgscaffold.plan import RepoPlan, parse_only, plan
+from orgscaffold.plan.names import Names
+from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
 from orgscaffold.publish import Published, check_destination, commit_repository, publish
 from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import render_each, template_source
+from orgscaffold.render import read_answers, render_each, template_source
 from orgscaffold.verify import Report, RepositoryCheck, check_repository, conclude
 from orgscaffold.verify.files import load_hcl_parser
 
@@ -51,7 +53,11 @@ def new(
     when the rendered repositories fail verification (nothing written either).
     """
     q = load_questionnaire(questionnaire)
-    plans = plan(q, only=parse_only(only))
+    keys = parse_only(only)
+    # The state bucket's name is chosen once: reuse the one an earlier render of aws-bootstrap here recorded.
+    recorded = recorded_state_bucket(read_answers(output / Names(q).repository("bootstrap")))
+    q = resolve_state_bucket(q, recorded=recorded, bootstrap_rendered=keys is None or "bootstrap" in keys)
+    plans = plan(q, only=keys)
     check_destination(output, [p.name for p in plans], force=force)
     source = template_source(template, vcs_ref=vcs_ref)
     output.parent.mkdir(parents=True, exist_ok=True)

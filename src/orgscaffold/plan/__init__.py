@@ -95,6 +95,9 @@ def settings(q: Questionnaire) -> dict[str, Any]:
             "owner_id": q.github.owner_id,
             "default_branch": q.github.default_branch,
             "apply_environment": q.github.apply_environment,
+            "plan_environment": bootstrap.plan_environment(q),
+            "subject_form": bootstrap.subject_form(q),
+            "repository_ids": {key: getattr(q.github.repository_ids, key) for key in REPOSITORY_KEYS},
             "codeowners": list(q.github.codeowners),
         },
         "tooling": {
