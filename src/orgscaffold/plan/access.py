@@ -526,3 +526,8 @@ def ci_access(q: Questionnaire) -> list[dict[str, Any]]:
                 }
             )
     return entries
+
+
+def access_matrix(q: Questionnaire) -> list[dict[str, Any]]:
+    """The CI access matrix of the handover report: :func:`ci_access` without the policy documents."""
+    return [{key: value for key, value in entry.items() if key != "policy"} for entry in ci_access(q)]
