@@ -7,7 +7,6 @@ them are checked by the generated tests (tests/ci_roles.tftest.hcl), run through
 from __future__ import annotations
 
 import copy
-import fnmatch
 import json
 import re
 import shutil
@@ -79,11 +78,11 @@ def _ci_data(root: Path) -> dict[str, Any]:
 
 
 def _prefixes(q: Questionnaire, key: str, form: str) -> list[str]:
-    """Written out independently of plan/bootstrap.py: exact ids, or the name in both GitHub forms."""
+    """Written out independently of plan/bootstrap.py: exact ids, or exactly the name (never a pattern)."""
     name = settings(q)["repositories"][key]["name"]
     if form == "immutable":
         return [f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"]
-    return [f"repo:{q.github.owner}/{name}", f"repo:{q.github.owner}@*/{name}@*"]
+    return [f"repo:{q.github.owner}/{name}"]
 
 
 # --- the plan stage ---------------------------------------------------------------------------
@@ -113,8 +112,15 @@ def test_each_role_trusts_only_its_own_repository(variant: str) -> None:
     for key, role in ci.items():
         prefixes = _prefixes(q, key, form)
         assert role["plan_subjects"] == [
-            s for p in prefixes for s in (f"{p}:pull_request", f"{p}:ref:refs/heads/{q.github.default_branch}")
+            s
+            for p in prefixes
+            for s in (
+                f"{p}:pull_request",
+                f"{p}:ref:refs/heads/{q.github.default_branch}",
+                f"{p}:environment:{q.github.apply_environment}-plan",
+            )
         ]
+        assert not any("*" in s for s in role["plan_subjects"] + role["apply_subjects"])
         assert role["apply_subjects"] == [f"{p}:environment:{q.github.apply_environment}" for p in prefixes]
         assert (role["plan_role"], role["apply_role"]) == (
             shared["roles"][f"{key}_plan"],
@@ -143,9 +149,8 @@ def test_tfvars_carry_the_ci_data(rendered: Rendered) -> None:
     _, q, root = rendered
     data = _ci_data(root)
     expected = tfvars(q)
-    for key in ("github", "ci_roles", "member_roles"):
+    for key in ("github", "ci_roles", "ci_policies", "state_bucket_policy"):
         assert data[key] == expected[key]
-    assert data["member_roles"] == {r: settings(q)["roles"][r] for r in ("readonly", "deploy", "break_glass")}
 
 
 def test_ci_variables_and_outputs_are_declared(rendered: Rendered) -> None:
@@ -156,7 +161,7 @@ def test_ci_variables_and_outputs_are_declared(rendered: Rendered) -> None:
     outputs = {
         k: v for b in hcl2.loads((root / "outputs.tf").read_text(encoding="utf-8"))["output"] for k, v in b.items()
     }
-    for name in ("github", "ci_roles", "member_roles"):
+    for name in ("github", "ci_roles", "ci_policies", "state_bucket_policy"):
         assert variables[f'"{name}"']["type"] and variables[f'"{name}"']["description"]
     for name in ("ci_role_arns", "github_oidc_provider_arn"):
         assert outputs[f'"{name}"']["description"]
@@ -169,15 +174,15 @@ def test_trust_policies_never_use_for_all_values(rendered: Rendered) -> None:
     assert "StringEquals" in text and "thumbprint_list =" not in text
 
 
-def test_name_only_trust_accepts_both_github_subject_forms() -> None:
-    """Repositories created after July 2026 send only immutable subjects: a name-only trust must match them."""
-    q = VARIANTS["seed"]()
-    ci = tfvars(q)["ci_roles"]
-    patterns = ci["dns"]["plan_subjects"]
-    sent = f"repo:{q.github.owner}@123/{settings(q)['repositories']['dns']['name']}@456:pull_request"
-    assert any(fnmatch.fnmatchcase(sent, pattern) for pattern in patterns)
-    other = f"repo:{q.github.owner}@123/{settings(q)['repositories']['identity']['name']}@456:pull_request"
-    assert not any(fnmatch.fnmatchcase(other, pattern) for pattern in patterns)
+def test_name_only_trust_is_exact_and_the_ids_step_is_documented(rendered: Rendered) -> None:
+    """Without ids the roles trust the exact legacy subject only, and the README says how to add the ids."""
+    variant, q, root = rendered
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "no wildcard" in readme and "@*" not in readme
+    script = (root / "scripts" / "set-github-variables.sh").read_text(encoding="utf-8")
+    assert 'gh api "repos/${repo}" --jq .id' in script and "--ids" in script
+    if EXPECTED_FORM[variant] == "legacy":
+        assert "scripts/set-github-variables.sh --ids" in readme
 
 
 def test_generated_tests_name_the_expected_subjects(rendered: Rendered) -> None:
@@ -194,7 +199,7 @@ def test_readme_says_which_subject_form_and_why(rendered: Rendered) -> None:
     variant, q, root = rendered
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert f"**Subject form: {EXPECTED_FORM[variant]}.**" in readme
-    assert ("falls\nback to the legacy form" in readme) == (variant == "partial")
+    assert ("falls back to the legacy form" in readme) == (variant == "partial")
     assert "scripts/set-github-variables.sh" in readme and "AWS_PLAN_ROLE_ARN" in readme
     assert "Sessions last at most one hour" in readme
 
