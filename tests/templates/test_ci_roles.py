@@ -21,6 +21,7 @@ import yaml
 from orgscaffold.plan import REPOSITORIES, plan, settings
 from orgscaffold.plan.bootstrap import STATE_READS, subject_form, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
+from orgscaffold.questionnaire.guardrails import BREAK_GLASS_ROLE
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from tests.conftest import EXAMPLES
@@ -233,3 +234,55 @@ def test_generated_tests_catch_a_plan_role_that_trusts_another_repository(
     messages = [f.message for f in report.findings]
     assert [f.check for f in report.findings] == ["cli-test"], messages
     assert "dns plan role must trust only" in messages[0]
+
+
+def _widen_identity_plan_to_break_glass(data: dict[str, Any], q: Questionnaire) -> None:
+    identity = json.loads(data["ci_policies"]["identity_plan"]["policy"])
+    identity["Statement"].append(
+        {"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": f"arn:aws:iam::*:role/{BREAK_GLASS_ROLE}"}
+    )
+    data["ci_policies"]["identity_plan"]["policy"] = json.dumps(identity)
+
+
+def _widen_dns_plan_to_the_website_state(data: dict[str, Any], q: Questionnaire) -> None:
+    dns = json.loads(data["ci_policies"]["dns_plan"]["policy"])
+    shared = settings(q)
+    for statement in dns["Statement"]:
+        if statement["Sid"] == "StateRead":
+            key = shared["repositories"]["website"]["state_key"]
+            statement["Resource"].append(f"arn:${{partition}}:s3:::{shared['state']['bucket']}/{key}")
+    data["ci_policies"]["dns_plan"]["policy"] = json.dumps(dns)
+
+
+@pytest.mark.parametrize(
+    ("widen", "assertion"),
+    [
+        (_widen_identity_plan_to_break_glass, "it must never reach OrganizationAccountAccessRole"),
+        (_widen_dns_plan_to_the_website_state, "The dns plan role may reach only its own state"),
+    ],
+    ids=["identity-plan-to-break-glass", "dns-plan-to-website-state"],
+)
+def test_generated_tests_catch_a_plan_role_that_reaches_admin_or_another_state(
+    render_variant: Callable[[str], Rendered],
+    cli_tier: Callable[[dict[str, Path]], Report],
+    tmp_path: Path,
+    widen: Callable[[dict[str, Any], Questionnaire], None],
+    assertion: str,
+) -> None:
+    """The split asserted by the generated tests can fail (only that test file runs)."""
+    _, q, root = render_variant("seed")
+    work = tmp_path / root.name
+    shutil.copytree(root, work)
+    for other in (work / "tests").glob("*.tftest.hcl"):
+        if other.name != "ci_roles.tftest.hcl":
+            other.unlink()
+    data = _ci_data(work)
+    widen(data, q)
+    (work / "client.auto.tfvars.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    report = cli_tier({work.name: work})
+    messages = "\n".join(f.message for f in report.findings)
+    assert [f.check for f in report.findings] == ["cli-test"], messages
+    # The message is cut to its first lines: it names the failing assertion by its line.
+    lines = (work / "tests" / "ci_roles.tftest.hcl").read_text(encoding="utf-8").splitlines()
+    failing = int(re.search(r"tests/ci_roles.tftest.hcl line (\d+)", messages).group(1))  # type: ignore[union-attr]
+    assert assertion in "\n".join(lines[failing - 1 : failing + 12]), messages[:500]
