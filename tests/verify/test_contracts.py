@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from orgscaffold.pipeline import new
+from orgscaffold.render import read_answers
 from orgscaffold.verify import Finding, find_repositories, verify
 from orgscaffold.verify.contracts import check_contracts, repository_contract
 from orgscaffold.verify.files import parse_hcl, parse_repository
@@ -96,10 +97,10 @@ def test_reading_an_output_the_producer_does_not_declare_is_caught(parsed: Parse
     assert all(f.line for f in found)
 
 
-def test_a_repository_with_another_state_bucket_is_caught(parsed: Parsed) -> None:
+def test_a_repository_with_another_state_bucket_is_caught(seed: Path, parsed: Parsed) -> None:
     found = contracts(parsed, [("aws-website/backend.hcl", 'bucket  = "', 'bucket  = "other-')])
     messages = [f.message for f in found if f.repository == "aws-website"]
-    bucket = "acme-tofu-state-xxxxxxxxxxxx"  # the seed planned without `new`: the suffix placeholder
+    bucket = read_answers(seed / "aws-bootstrap")["settings"]["state"]["bucket"]  # random, chosen by `new`
     assert messages == [f"state bucket 'other-{bucket}' differs from aws-bootstrap's '{bucket}': all must share one"]
 
 
