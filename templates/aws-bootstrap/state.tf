@@ -13,6 +13,17 @@ locals {
   # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html), so it cannot tell
   # states apart. aws-bootstrap's own state uses the bucket's default key (aws_kms_key.state).
   repository_kms_keys = local.state_kms ? { for key, alias in var.state.kms_key_aliases : key => alias if key != "bootstrap" } : {}
+  # Key policy of every state key: the account's IAM policies decide who may use it.
+  state_key_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EnableIamPolicies"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
   state_kms_arns = merge(
     { for key, k in aws_kms_key.repository : key => k.arn },
     { bootstrap = one(aws_kms_key.state[*].arn) },
@@ -28,16 +39,7 @@ resource "aws_kms_key" "state" {
   deletion_window_in_days = 30
 
   # The account's IAM policies decide who may use the key (the CI roles are granted it there).
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "EnableIamPolicies"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+  policy = local.state_key_policy
 
   lifecycle {
     prevent_destroy = true
@@ -62,16 +64,7 @@ resource "aws_kms_key" "repository" {
 
   # The account's IAM policies decide who may use the key: only the CI roles of the repository and of
   # the repositories that read its state are granted it (ci_roles.tf).
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "EnableIamPolicies"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+  policy = local.state_key_policy
 
   lifecycle {
     prevent_destroy = true

@@ -208,6 +208,14 @@ def test_readme_says_which_subject_form_and_why(rendered: Rendered) -> None:
 # --- the CLI tier: the generated tests pass, and fail when a trust is widened ----------------
 
 
+def _keep_only_the_ci_roles_tests(root: Path, work: Path) -> None:
+    """A copy of ``root`` whose only generated test file is ci_roles.tftest.hcl."""
+    shutil.copytree(root, work)
+    for other in (work / "tests").glob("*.tftest.hcl"):
+        if other.name != "ci_roles.tftest.hcl":
+            other.unlink()
+
+
 def test_cli_tier_on_the_partial_ids_fallback(
     render_variant: Callable[[str], Rendered], cli_tier: Callable[[dict[str, Path]], Report]
 ) -> None:
@@ -223,10 +231,7 @@ def test_generated_tests_catch_a_plan_role_that_trusts_another_repository(
     """One widened trust shows that the generated assertions can fail (only that test file runs)."""
     _, _, root = render_variant("acme-full")
     work = tmp_path / root.name
-    shutil.copytree(root, work)
-    for other in (work / "tests").glob("*.tftest.hcl"):
-        if other.name != "ci_roles.tftest.hcl":
-            other.unlink()
+    _keep_only_the_ci_roles_tests(root, work)
     data = _ci_data(work)
     data["ci_roles"]["dns"]["plan_subjects"].append(data["ci_roles"]["identity"]["plan_subjects"][0])
     (work / "client.auto.tfvars.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -272,10 +277,7 @@ def test_generated_tests_catch_a_plan_role_that_reaches_admin_or_another_state(
     """The split asserted by the generated tests can fail (only that test file runs)."""
     _, q, root = render_variant("seed")
     work = tmp_path / root.name
-    shutil.copytree(root, work)
-    for other in (work / "tests").glob("*.tftest.hcl"):
-        if other.name != "ci_roles.tftest.hcl":
-            other.unlink()
+    _keep_only_the_ci_roles_tests(root, work)
     data = _ci_data(work)
     widen(data, q)
     (work / "client.auto.tfvars.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
