@@ -15,7 +15,7 @@ import pytest
 
 from orgscaffold.pipeline import NewResult, new
 from orgscaffold.plan import RepoPlan, plan
-from orgscaffold.questionnaire import Questionnaire, load_questionnaire
+from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.verify import Report
 from orgscaffold.verify.cli import Toolchain, check_repositories, find_toolchain
 
@@ -132,7 +132,7 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Exampl
             with pytest.MonkeyPatch.context() as patch:  # session scope: before the per-test isolation
                 _isolate(patch, tmp_path_factory.mktemp("example-home"))
                 result = new(path, out, cli=False)
-            q = load_questionnaire(path)
+            q = result.questionnaire  # the state bucket as new resolved it
             _EXAMPLES[name] = Example(name, path, q, plan(q), result)
         return _EXAMPLES[name]
 

@@ -18,6 +18,7 @@ from orgscaffold.errors import OrgscaffoldError, QuestionnaireError, UserError, 
 from orgscaffold.verify import Report
 
 if TYPE_CHECKING:
+    from orgscaffold.questionnaire import Questionnaire
     from orgscaffold.upgrade import UpgradeResult
 
 app = typer.Typer(
@@ -207,16 +208,50 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+RepositoriesOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--repositories",
+        help="The folder of the rendered repositories: names the state bucket they use (its suffix is random).",
+        file_okay=False,
+    ),
+]
+
+
+def _with_state_bucket(questionnaire: Path, repositories: Path | None) -> Questionnaire:
+    """The questionnaire with the state bucket the rendered repositories record, or a marked placeholder."""
+    from orgscaffold.plan.names import BUCKET_SUFFIX_PLACEHOLDER, Names
+    from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
+    from orgscaffold.questionnaire import load_questionnaire
+    from orgscaffold.reading import read_answers
+    from orgscaffold.verify import find_repositories
+
+    q = load_questionnaire(questionnaire)
+    if repositories is not None:
+        found = find_repositories(repositories) if repositories.is_dir() else {}
+        recorded = next((b for path in found.values() if (b := recorded_state_bucket(read_answers(path)))), None)
+        if recorded is None:
+            raise UserError(f"--repositories: no generated repository with a state bucket in {repositories}")
+        return resolve_state_bucket(q, recorded=recorded)
+    bucket = Names(q).state_bucket
+    if bucket.endswith(BUCKET_SUFFIX_PLACEHOLDER):
+        _err(
+            f"note: the state bucket is shown as {bucket}: `orgscaffold new` chooses its random suffix; "
+            "pass --repositories DIR to show the name the rendered repositories use"
+        )
+    return q
+
+
 @app.command()
 def runbook(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
+    repositories: RepositoriesOption = None,
 ) -> None:
     """Print the deployment runbook of this client: every step from an empty AWS account, with checks."""
     from orgscaffold.documents import render_document
-    from orgscaffold.questionnaire import load_questionnaire
 
     try:
-        text = render_document(load_questionnaire(questionnaire), "runbook")
+        text = render_document(_with_state_bucket(questionnaire, repositories), "runbook")
     except OrgscaffoldError as exc:
         _fail(exc)
     typer.echo(text, nl=False)
@@ -226,14 +261,14 @@ def runbook(
 def report(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
     format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.md,  # noqa: A002
+    repositories: RepositoriesOption = None,
 ) -> None:
-    """Print the handover report: account inventory, access matrix, DNS inventory, guardrails."""
+    """Print the handover report: account inventory, access matrix, CI access, DNS inventory, guardrails."""
     from orgscaffold.documents import render_document
     from orgscaffold.plan.handover import report_data
-    from orgscaffold.questionnaire import load_questionnaire
 
     try:
-        q = load_questionnaire(questionnaire)
+        q = _with_state_bucket(questionnaire, repositories)
         if format is ReportFormat.json:
             text = json.dumps(report_data(q), indent=2, ensure_ascii=False) + "\n"
         else:

@@ -23,6 +23,7 @@ from orgscaffold.errors import (
 )
 from orgscaffold.impact import Change, classify, destructive
 from orgscaffold.plan import plan
+from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.reading import read_answers
 from orgscaffold.render import Conflict, Updated
@@ -134,7 +135,10 @@ def assess(directory: Path, questionnaire: Path) -> Assessment:
         key = answers.get("repository", {}).get("key") if isinstance(answers.get("repository"), dict) else None
         if isinstance(key, str):
             by_key[key] = (name, path, answers)
-    plans = {p.key: p for p in plan(load_questionnaire(questionnaire))}
+    # The state bucket keeps the name the repositories record (a random suffix is never drawn again).
+    recorded = next((bucket for _, _, answers in by_key.values() if (bucket := recorded_state_bucket(answers))), None)
+    q = resolve_state_bucket(load_questionnaire(questionnaire), recorded=recorded)
+    plans = {p.key: p for p in plan(q)}
     changes = classify(
         {key: answers for key, (_, _, answers) in by_key.items()}, {k: p.answers for k, p in plans.items()}
     )

@@ -116,14 +116,15 @@ variable "password_policy" {
 
 variable "state" {
   type = object({
-    bucket         = string
-    region         = string
-    locking        = string
-    dynamodb_table = string
-    encryption     = string
-    kms_key_alias  = string
+    bucket          = string
+    region          = string
+    locking         = string
+    dynamodb_table  = string
+    encryption      = string
+    kms_key_alias   = string
+    kms_key_aliases = map(string)
   })
-  description = "Shared state backend of every repository: bucket, region, locking (dynamodb, lockfile or both), lock table, encryption (none or kms) and the KMS key alias."
+  description = "Shared state backend of every repository: bucket, region, locking (dynamodb, lockfile or both), lock table, encryption (none or kms), the alias of the bucket's default KMS key (this repository's state) and the alias of each repository's state key, by repository key."
 
   validation {
     condition     = contains(["dynamodb", "lockfile", "both"], var.state.locking)
@@ -174,11 +175,20 @@ variable "ci_roles" {
   }
 }
 
-variable "member_roles" {
-  type = object({
-    readonly    = string
-    deploy      = string
-    break_glass = string
-  })
-  description = "Role names in member accounts: the read-only and deployment roles created by aws-identity-management, and the role Organizations creates in every new account (used by aws-identity-management to create the other two)."
+variable "ci_policies" {
+  type = map(object({
+    managed_policies = list(string)
+    policy           = string
+  }))
+  description = "Permissions of each CI role, keyed \"<repository key>_<plan|apply>\": AWS managed policy names, and the inline policy as minified JSON with the placeholders $${partition}, $${account_id} and $${kms_<repository key>} (filled in with templatestring)."
+
+  validation {
+    condition     = alltrue([for key, role in var.ci_policies : !(endswith(key, "_plan") && anytrue([for p in role.managed_policies : contains(["ReadOnlyAccess", "ViewOnlyAccess", "AdministratorAccess", "PowerUserAccess"], p)]))])
+    error_message = "A plan role must not have a broad AWS managed policy: it runs for every pull request."
+  }
+}
+
+variable "state_bucket_policy" {
+  type        = string
+  description = "Policy of the state bucket as minified JSON with the placeholders $${partition} and $${account_id}: TLS only, and each CI role denied every object but its own state, lock, upstream states and saved plans."
 }

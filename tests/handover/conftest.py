@@ -25,6 +25,7 @@ class Rendered:
     """One example: its questionnaire and its rendered repositories by repository name."""
 
     name: str
+    path: Path
     q: Questionnaire
     repos: dict[str, Path]
 
@@ -33,7 +34,7 @@ class Rendered:
 def rendered(request: pytest.FixtureRequest, examples: Callable[[str], Example]) -> Rendered:
     """The session's render of one example (tests/conftest.py), read only."""
     example = examples(request.param)
-    return Rendered(request.param, example.q, example.repositories)
+    return Rendered(request.param, example.path, example.q, example.repositories)
 
 
 def hostile_data() -> dict[str, Any]:

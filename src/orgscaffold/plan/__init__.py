@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from orgscaffold.errors import UserError
-from orgscaffold.plan import bootstrap, dns, identity, website
+from orgscaffold.plan import bootstrap, dns, identity, subjects, website
 from orgscaffold.plan.handover import REPORT_REPOSITORY, handover_data
 from orgscaffold.plan.names import Names
 from orgscaffold.plan.repositories import REPOSITORIES, REPOSITORY_KEYS, RepoSpec, repositories
@@ -64,6 +64,9 @@ def settings(q: Questionnaire) -> dict[str, Any]:
             "owner_id": q.github.owner_id,
             "default_branch": q.github.default_branch,
             "apply_environment": q.github.apply_environment,
+            "plan_environment": subjects.plan_environment(q),
+            "subject_form": subjects.subject_form(q),
+            "repository_ids": {key: getattr(q.github.repository_ids, key) for key in REPOSITORY_KEYS},
             "codeowners": list(q.github.codeowners),
         },
         "tooling": {

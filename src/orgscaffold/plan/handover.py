@@ -17,9 +17,11 @@ from typing import Any
 
 from orgscaffold.plan import dns as dns_plan
 from orgscaffold.plan import website as website_plan
+from orgscaffold.plan.access import access_matrix
 from orgscaffold.plan.identity import expand_assignments
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
+from orgscaffold.questionnaire.guardrails import exempt_roles, protected_roles
 from orgscaffold.questionnaire.rules import ou_paths
 
 MANAGEMENT = "management"
@@ -232,7 +234,8 @@ def _guardrails(q: Questionnaire) -> dict[str, Any]:
     return {
         "policy_name": f"{q.client.slug}-guardrails" if sec.guardrails else None,
         "attached_to": "root",
-        "exempt_roles": [Names(q).roles["deploy"], Names(q).roles["break_glass"]],
+        "exempt_roles": exempt_roles(q.client.slug),
+        "protected_roles": protected_roles(q.client.slug),
         "allowed_regions": q.client.regions,
         "guardrails": [{"name": g, "summary": GUARDRAIL_SUMMARIES[g]} for g in sec.guardrails],
         "custom_policies": [
@@ -262,6 +265,7 @@ def report_data(q: Questionnaire) -> dict[str, Any]:
         ],
         "permission_sets": _permission_sets(q),
         "access": _access(q),
+        "ci_access": access_matrix(q),
         "dns": _dns(q),
         "guardrails": _guardrails(q),
         "state": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from orgscaffold.plan.access import member_roles, role_accounts
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
@@ -64,12 +65,16 @@ def expand_assignments(q: Questionnaire) -> dict[str, dict[str, str]]:
 
 
 def deployment_accounts(q: Questionnaire) -> list[dict[str, str]]:
-    """Member accounts that get CI deployment roles, each with its provider alias."""
-    return [{"key": a.key, "alias": a.key.replace("-", "_")} for a in q.organization.accounts if a.has_deployment_role]
+    """Member accounts in which this repository creates CI roles, each with its provider alias."""
+    return [{"key": key, "alias": key.replace("-", "_")} for key in role_accounts(q)]
 
 
 def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
-    """Names of the management-account CI roles (plan or apply) that deploy into member accounts."""
+    """Names of the management-account CI roles (plan or apply) that deploy into member accounts.
+
+    No template of this release reads them (see ``member_roles`` in :func:`tfvars`); they stay in the
+    context so that the templates of 0.1.0 still render these answers (``orgscaffold update``).
+    """
     roles = Names(q).roles
     wanted = [key for key in DEPLOYING_REPOSITORIES if key != "website" or q.website.apps]
     return [roles[f"{key}_{stage}"] for key in wanted]
@@ -161,6 +166,7 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "permission_sets": {ps.name: _permission_set(ps) for ps in ident.permission_sets},
         "assignments": expand_assignments(q),
         "guardrail_policy": _guardrail_policy(q),
+        "member_roles": member_roles(q),
         "custom_policies": {
             p.name: {"description": p.description, "targets": list(p.targets), "content": minify(p.policy)}
             for p in q.security.custom_policies

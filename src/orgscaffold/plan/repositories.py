@@ -42,3 +42,8 @@ def repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
         }
         for position, spec in enumerate(REPOSITORIES, start=1)
     }
+
+
+def rendered_repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """The repositories that will exist (``rendered``), in deployment order, as :func:`repositories`."""
+    return {key: repo for key, repo in repositories(q).items() if repo["rendered"]}

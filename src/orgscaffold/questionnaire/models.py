@@ -169,7 +169,7 @@ class Tooling(Model):
     """Versions the generated repositories pin."""
 
     opentofu_version: str = Field(
-        default="1.12.6", description="Exact OpenTofu version written to .opentofu-version (>= 1.10)."
+        default="1.12.6", description="Exact OpenTofu version written to .opentofu-version (>= 1.11)."
     )
     aws_provider_constraint: str = Field(
         default=">= 5.100, < 7.0",
@@ -183,8 +183,11 @@ class Tooling(Model):
         match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
         if not match:
             raise ValueError("must be an exact version such as 1.12.6")
-        if (int(match[1]), int(match[2])) < (1, 10):
-            raise ValueError("must be 1.10.0 or newer (S3-native locking needs 1.10)")
+        if (int(match[1]), int(match[2])) < (1, 11):
+            raise ValueError(
+                "must be 1.11.0 or newer (the generated providers take their member-account role from an "
+                "ephemeral variable, which OpenTofu supports from 1.11)"
+            )
         return version
 
 
@@ -254,7 +257,8 @@ class Account(Model):
     close_on_deletion: bool = Field(default=False, description="Close the account when it leaves the code.")
     deployment_role: bool | None = Field(
         default=None,
-        description="Create CI deployment roles in this account (default: true for dns and website accounts).",
+        description="Create CI roles in this account (default: where a zone or website app lives, and dns and "
+        "website accounts); false is refused where a generated repository must deploy.",
     )
 
     @field_validator("key")

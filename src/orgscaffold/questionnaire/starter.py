@@ -56,7 +56,7 @@ github:
   codeowners: []                       # e.g. ["@example-org/platform"]; empty = no CODEOWNERS rule
 
 # tooling:
-#   opentofu_version: "1.12.6"         # exact version written to .opentofu-version (>= 1.10)
+#   opentofu_version: "1.12.6"         # exact version written to .opentofu-version (>= 1.11)
 #   aws_provider_constraint: ">= 5.100, < 7.0"
 
 state:
