@@ -166,16 +166,25 @@ def new(
 def check(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
 ) -> None:
-    """Validate a questionnaire only; report every problem with its field path."""
+    """Validate a questionnaire only; report every problem with its field path.
+
+    Warnings (things a valid questionnaire should still have checked by a person, such as adopted
+    accounts whose names must match AWS) are printed and do not change the exit status.
+    """
+    from orgscaffold.errors import Problem
     from orgscaffold.plan import plan
     from orgscaffold.questionnaire import load_questionnaire
 
+    warnings: list[Problem] = []
     try:
-        q = load_questionnaire(questionnaire)
+        q = load_questionnaire(questionnaire, warnings=warnings)
     except OrgscaffoldError as exc:
         _fail(exc)
+    for warning in warnings:
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     names = ", ".join(p.name for p in plan(q))
-    typer.echo(f"{questionnaire}: valid; repositories: {names}")
+    counted = f" ({len(warnings)} warning(s))" if warnings else ""
+    typer.echo(f"{questionnaire}: valid{counted}; repositories: {names}")
 
 
 @app.command()

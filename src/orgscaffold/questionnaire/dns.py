@@ -208,6 +208,11 @@ class Record(_Model):
     )
     values: list[str] | None = Field(default=None, description="Record values (TXT values are never pre-split).")
     alias: Alias | None = Field(default=None, description="Alias target instead of values (A and AAAA only).")
+    existing: bool = Field(
+        default=False,
+        description="The record set exists in the adopted zone (existing_zone_id): adopt (import) it instead of "
+        "creating it.",
+    )
 
     @field_validator("values")
     @classmethod
@@ -263,6 +268,13 @@ class Zone(_Model):
     existing_zone_id: str | None = Field(
         default=None, pattern=r"^Z[A-Z0-9]{1,31}$", description="Adopt an existing hosted zone (import block)."
     )
+    migrate_from_zone_id: str | None = Field(
+        default=None,
+        pattern=r"^Z[A-Z0-9]{1,31}$",
+        description="An existing hosted zone of this domain in another account that this one replaces: the zone is "
+        "created anew in its account with these records, and the runbook moves the delegation and retires the old "
+        "zone (hosted zones cannot move between accounts).",
+    )
     records: list[Record] = Field(default_factory=list, description="Record sets.")
     delegations: list[Delegation] = Field(default_factory=list, description="Delegated subdomains.")
 
@@ -270,3 +282,12 @@ class Zone(_Model):
     @classmethod
     def _check_domain(cls, domain: str) -> str:
         return to_ascii_domain(domain)
+
+    @model_validator(mode="after")
+    def _check_adopt_or_migrate(self) -> Zone:
+        if self.existing_zone_id is not None and self.migrate_from_zone_id is not None:
+            raise ValueError(
+                "give existing_zone_id (adopt the zone where it is) or migrate_from_zone_id (create it anew and "
+                "move), not both"
+            )
+        return self
