@@ -108,3 +108,31 @@ variable "custom_policies" {
   description = "Extra SCPs by name; each target is \"root\", an account key or an OU path; content is minified JSON."
   default     = {}
 }
+
+variable "imports" {
+  type = object({
+    users           = optional(map(string), {})
+    groups          = optional(map(string), {})
+    memberships     = optional(map(string), {})
+    permission_sets = optional(map(string), {})
+    managed_policy_attachments = optional(map(object({
+      permission_set_arn = string
+      policy_arn         = string
+    })), {})
+    customer_managed_policy_attachments = optional(map(object({
+      permission_set_arn = string
+      name               = string
+      path               = string
+    })), {})
+    inline_policies        = optional(map(string), {})
+    permissions_boundaries = optional(map(string), {})
+    assignments = optional(map(object({
+      principal_type     = string
+      principal_id       = string
+      account_id         = string
+      permission_set_arn = string
+    })), {})
+  })
+  description = "What already exists in IAM Identity Center and is adopted (imported) instead of created, keyed as the resources are: user, group and membership ids, permission set ARNs, the policy attachments an adopted permission set already has, and existing account assignments with the ids that make up their import id."
+  default     = {}
+}

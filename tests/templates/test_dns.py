@@ -178,7 +178,10 @@ def test_zone_accounts_delegations_and_adoption() -> None:
     assert zones["xn--bcher-kva.example"]["existing_zone_id"] == "Z0123456789ABCDEFGHIJ"
     ctx = context(q)
     assert [a["key"] for a in ctx["accounts"]] == ["dns", "website-prod", "legacy"]
-    assert ctx["adopted"] == [{"domain": "xn--bcher-kva.example", "alias": "legacy"}]
+    assert tfvars(q)["imports"] == {
+        "zones": {"xn--bcher-kva.example": {"account": "legacy", "id": "Z0123456789ABCDEFGHIJ"}},
+        "records": {},
+    }
     assert tfvars(q)["account_ids"] == {"legacy": "123456789012"}
     # The zone without an account goes to the account with purpose dns.
     assert tfvars(_seed())["zones"]["acme.example"]["account"] == "dns"
@@ -254,12 +257,19 @@ def test_one_provider_and_module_per_zone_account(rendered: Rendered) -> None:
         assert modules[f"zones_{alias}"]["providers"] == {"aws": f"${{aws.{alias}}}"}
 
 
-def test_adopted_zones_are_imported(rendered: Rendered) -> None:
-    name, q, root = rendered
-    imports = hcl(root / "zones.tf").get("import", [])
-    assert len(imports) == len(context(q)["accounts"])
-    if name == "dns-heavy":
-        assert 'module.zones_legacy["xn--bcher-kva.example"]' in (root / "tests/records.tftest.hcl").read_text()
+def test_adopted_zones_and_records_are_imported(rendered: Rendered) -> None:
+    _, q, root = rendered
+    imports = hcl(root / "imports.tf").get("import", [])
+    # A zone block and a record block per zone account, each filtered to its account's module.
+    assert len(imports) == 2 * len(context(q)["accounts"])
+    targets = [block["to"] for block in imports]
+    for account in context(q)["accounts"]:
+        alias = account["alias"]
+        assert f"${{module.zones_{alias}[each.key].aws_route53_zone.this}}" in targets
+        assert f"${{module.zones_{alias}[each.value.zone].aws_route53_record.this[each.value.record]}}" in targets
+    # The mocked tests cannot import: they switch the imports off.
+    for test in root.glob("tests/*.tftest.hcl"):
+        assert "imports = {}" in test.read_text(encoding="utf-8"), test
 
 
 def test_no_free_text_inhcl(rendered: Rendered) -> None:
