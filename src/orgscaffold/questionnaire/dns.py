@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "CAA", "NS", "SRV"]
 
+# Route 53 documents hosted zone ids only as at most 32 characters; AWS's begin with "Z", but
+# emulators (moto) give others, and an id this rejects could not be adopted.
+# https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZone.html
+ZONE_ID_RE = r"^[A-Z0-9]{1,32}$"
 TXT_VALUE_MAX = 4000
 TXT_CHUNK = 255
 DEFAULT_TTL = 300
@@ -148,7 +152,7 @@ class Alias(_Model):
     """Route 53 alias target (A and AAAA only)."""
 
     target: str = Field(description="DNS name of the target (e.g. a CloudFront distribution).")
-    zone_id: str = Field(pattern=r"^Z[A-Z0-9]{1,31}$", description="Hosted zone id of the target.")
+    zone_id: str = Field(pattern=ZONE_ID_RE, description="Hosted zone id of the target.")
     evaluate_target_health: bool = Field(default=False, description="Evaluate the target's health.")
 
     @field_validator("target")
@@ -266,11 +270,11 @@ class Zone(_Model):
     domain: str = Field(description="Lowercase FQDN without trailing dot; IDN accepted, stored as punycode.")
     account: str | None = Field(default=None, description="Account key (default: the account with purpose dns).")
     existing_zone_id: str | None = Field(
-        default=None, pattern=r"^Z[A-Z0-9]{1,31}$", description="Adopt an existing hosted zone (import block)."
+        default=None, pattern=ZONE_ID_RE, description="Adopt an existing hosted zone (import block)."
     )
     migrate_from_zone_id: str | None = Field(
         default=None,
-        pattern=r"^Z[A-Z0-9]{1,31}$",
+        pattern=ZONE_ID_RE,
         description="An existing hosted zone of this domain in another account that this one replaces: the zone is "
         "created anew in its account with these records, and the runbook moves the delegation and retires the old "
         "zone (hosted zones cannot move between accounts).",

@@ -25,7 +25,7 @@ from orgscaffold.questionnaire.adoption import (
     TRUSTED_SERVICES,
     PolicyType,
 )
-from orgscaffold.questionnaire.dns import Zone
+from orgscaffold.questionnaire.dns import ZONE_ID_RE, Zone
 
 REGION_RE = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$"
 SLUG_RE = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
@@ -54,6 +54,7 @@ PATTERN_HINTS = {
     PERMISSION_SET_NAME_RE: "1 to 32 ASCII letters, digits or '+=,.@_-' (AWS's rule for permission set names)",
     POLICY_NAME_RE: "1 to 128 ASCII letters, digits or '+=,.@_-' (AWS's rule for IAM policy names)",
     OU_ID_RE: "an OU id such as ou-ab12-34cd56ef",
+    ZONE_ID_RE: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/)",
     IDENTITY_STORE_ID_RE: "an identity store id (a GUID, as discover writes it)",
     PERMISSION_SET_ARN_RE: "a permission set ARN (arn:aws:sso:::permissionSet/ssoins-.../ps-...)",
     OIDC_PROVIDER_ARN_RE: "the ARN of GitHub's OIDC provider "
