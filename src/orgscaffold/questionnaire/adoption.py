@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from orgscaffold.errors import Problem
 
 if TYPE_CHECKING:
-    from orgscaffold.questionnaire.models import Questionnaire
+    from orgscaffold.questionnaire.models import Questionnaire, Security
 
 OU_ID_RE = r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"
 IDENTITY_STORE_ID_RE = r"^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
@@ -57,12 +57,12 @@ PolicyType = Literal[
 DEFAULT_POLICY_TYPES: list[PolicyType] = ["SERVICE_CONTROL_POLICY"]
 
 
-def needed_principals(q: Questionnaire) -> dict[str, str]:
+def needed_principals(security: Security) -> dict[str, str]:
     """Trusted services the generated repositories rely on, each with what needs it."""
     needed = {"sso.amazonaws.com": "IAM Identity Center (aws-identity-management)"}
-    if q.security.cloudtrail.enabled:
+    if security.cloudtrail.enabled:
         needed["cloudtrail.amazonaws.com"] = "the organisation trail (security.cloudtrail.enabled)"
-    if q.security.config.aggregator:
+    if security.config.aggregator:
         needed["config.amazonaws.com"] = "the AWS Config aggregator (security.config.aggregator)"
         needed["config-multiaccountsetup.amazonaws.com"] = "the AWS Config aggregator (security.config.aggregator)"
     return needed
@@ -78,7 +78,7 @@ def check(q: Questionnaire) -> Iterator[Problem]:
 
 def _organization(q: Questionnaire) -> Iterator[Problem]:
     org = q.organization
-    for principal, why in needed_principals(q).items():
+    for principal, why in needed_principals(q.security).items():
         if principal not in org.service_access_principals:
             yield Problem("organization.service_access_principals", f"must include {principal}: {why} needs it")
     if "SERVICE_CONTROL_POLICY" not in org.enabled_policy_types:
