@@ -292,7 +292,8 @@ FAKE_DIG = """#!/usr/bin/env bash
 # Answers from $ANSWERS (lines "<server> <name> <type> <answer>"), as `dig +short` would.
 for arg; do case "$arg" in @*) server=${arg#@};; +*) ;; *) words+=("$arg");; esac; done
 type=${words[0]} name=${words[1]}
-awk -v s="$server" -v n="$name" -v t="$type" '$1 == s && $2 == n && $3 == t { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$ANSWERS"
+awk -v s="$server" -v n="$name" -v t="$type" \\
+  '$1 == s && $2 == n && $3 == t { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$ANSWERS"
 """
 
 
