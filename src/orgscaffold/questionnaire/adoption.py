@@ -10,7 +10,7 @@ marked where they are listed. The models are in :mod:`orgscaffold.questionnaire.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from orgscaffold.errors import Problem
 
@@ -36,15 +36,6 @@ TRUSTED_SERVICES = (
 )
 
 # The policy types hashicorp/aws 5.100 accepts in enabled_policy_types (its validation lists them).
-POLICY_TYPES = (
-    "SERVICE_CONTROL_POLICY",
-    "RESOURCE_CONTROL_POLICY",
-    "TAG_POLICY",
-    "BACKUP_POLICY",
-    "AISERVICES_OPT_OUT_POLICY",
-    "CHATBOT_POLICY",
-    "DECLARATIVE_POLICY_EC2",
-)
 PolicyType = Literal[
     "SERVICE_CONTROL_POLICY",
     "RESOURCE_CONTROL_POLICY",
@@ -54,6 +45,7 @@ PolicyType = Literal[
     "CHATBOT_POLICY",
     "DECLARATIVE_POLICY_EC2",
 ]
+POLICY_TYPES: tuple[str, ...] = get_args(PolicyType)
 DEFAULT_POLICY_TYPES: list[PolicyType] = ["SERVICE_CONTROL_POLICY"]
 
 
