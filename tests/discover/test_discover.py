@@ -612,3 +612,25 @@ def test_a_lone_account_gets_a_new_organisation_and_a_proposed_dns_account() -> 
     assert q.dns.zones[0].migrate_from_zone_id == "Z0000000000000000000A" and q.dns.zones[0].account is None
     assert "identity" not in _data(text) and "security" not in _data(text)
     assert q.client.slug == "client" and "REVIEW" in text
+
+
+def test_a_management_account_name_check_rejects_becomes_a_placeholder_with_the_reason() -> None:
+    from orgscaffold.discover.read import Account, Discovery, Organization
+
+    org = Organization(
+        id=ORG_ID,
+        feature_set="CONSOLIDATED_BILLING",
+        management_id=MANAGEMENT_ID,
+        management_email="aws@acme.example",
+        units=[],
+        accounts=[Account(MANAGEMENT_ID, "Acme Zürich Verwaltung", "aws@acme.example", "ACTIVE", None)],
+        principals=[],
+        policy_types=[],
+    )
+    found = Discovery(MANAGEMENT_ID, "aws", "eu-west-2", None, org, [], None, None, False, [], [], [])
+    text = questionnaire_text(found)
+    q = parse_questionnaire_text(text)
+    assert q.organization.management_account.name == "Management"
+    assert "REVIEW: AWS has 'Acme Zürich Verwaltung', which check rejects" in text
+    assert "its feature set is CONSOLIDATED_BILLING" in text
+    assert q.organization.enabled_policy_types == ["SERVICE_CONTROL_POLICY"]

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import ValidationError
+
 from orgscaffold.discover.document import Commented, Noted, render
 from orgscaffold.discover.read import Discovery, HostedZone, IdentityCenter, PermissionSet, policy_document
 from orgscaffold.discover.records import Skipped, Unmapped, decode_name, map_record_set
@@ -20,7 +22,7 @@ from orgscaffold.errors import QuestionnaireError
 from orgscaffold.questionnaire.adoption import POLICY_TYPES, needed_principals
 from orgscaffold.questionnaire.dns import to_ascii_domain
 from orgscaffold.questionnaire.load import parse_questionnaire_text
-from orgscaffold.questionnaire.models import Security
+from orgscaffold.questionnaire.models import ManagementAccount, Security
 from orgscaffold.questionnaire.starter import SCHEMA_FILE
 
 MANAGEMENT = "management"
@@ -182,8 +184,8 @@ def _organization(found: Discovery, keys: dict[str, str], moving: bool) -> dict[
         result["existing_id"] = Noted(org.id, above=above)
         management = next((a for a in org.accounts if a.id == org.management_id), None)
         result["management_account"] = {
-            "name": management.name if management else Noted("Management", after="REVIEW: not listed by Organizations"),
-            "email": management.email if management else org.management_email,
+            "name": _checked("name", management.name if management else None, "Management"),
+            "email": _checked("email", management.email if management else org.management_email, PLACEHOLDER_EMAIL),
             "id": org.management_id,
         }
         result["service_access_principals"] = _principals(org.principals)
@@ -206,6 +208,18 @@ def _organization(found: Discovery, keys: dict[str, str], moving: bool) -> dict[
         accounts.append(_new_dns_account(found, result["management_account"]))
     result["accounts"] = accounts
     return result
+
+
+def _checked(field: str, value: str | None, placeholder: str) -> Any:
+    """A management account value as AWS has it, or a placeholder saying why check would reject it."""
+    if value is None:
+        return Noted(placeholder, after="REVIEW: Organizations did not list it")
+    try:
+        ManagementAccount.model_validate({"name": "x", "email": "x@x.example", field: value})
+    except ValidationError as exc:
+        reason = "; ".join(str(e["msg"]) for e in exc.errors())
+        return Noted(placeholder, after=f"REVIEW: AWS has {value!r}, which check rejects ({reason})")
+    return value
 
 
 def _principals(enabled: list[str]) -> Any:
