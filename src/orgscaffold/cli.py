@@ -167,16 +167,69 @@ def new(
 def check(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
 ) -> None:
-    """Validate a questionnaire only; report every problem with its field path."""
+    """Validate a questionnaire only; report every problem with its field path.
+
+    Warnings (things a valid questionnaire should still have checked by a person, such as adopted
+    accounts whose names must match AWS) are printed and do not change the exit status.
+    """
+    from orgscaffold.errors import Problem
     from orgscaffold.plan import plan
     from orgscaffold.questionnaire import load_questionnaire
 
+    warnings: list[Problem] = []
     try:
-        q = load_questionnaire(questionnaire)
+        q = load_questionnaire(questionnaire, warnings=warnings)
     except OrgscaffoldError as exc:
         _fail(exc)
+    for warning in warnings:
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     names = ", ".join(p.name for p in plan(q))
-    typer.echo(f"{questionnaire}: valid; repositories: {names}")
+    counted = f" ({len(warnings)} warning(s))" if warnings else ""
+    typer.echo(f"{questionnaire}: valid{counted}; repositories: {names}")
+
+
+@app.command()
+def discover(
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Where to write the questionnaire (default: print it).", dir_okay=False),
+    ] = None,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile (default: the environment's).")] = None,  # noqa: UP045
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Region of Identity Center, AWS Config and the trail (default: the profile's)."),
+    ] = None,
+    member_role: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Also read the hosted zones of each member account through this role "
+            "(e.g. OrganizationAccountAccessRole)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented questionnaire from an existing AWS account, adopting what exists (read-only calls).
+
+    Run it with the credentials of the organisation's management account (or of the one account a
+    client has). docs/discover.md lists the IAM permissions it needs.
+    """
+    if output is not None and output.exists() and not force:
+        _err(f"error: {output} exists; pass --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        from orgscaffold.discover import discover as run_discover
+    except ImportError as exc:
+        _err(f"error: discover needs boto3: pip install 'orgscaffold[discover]' ({exc})")
+        raise typer.Exit(EXIT_INPUT) from None
+    try:
+        text = run_discover(profile=profile, region=region, member_role=member_role, progress=_progress)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}; review its REVIEW comments, then: orgscaffold check {output}")
 
 
 @app.command()

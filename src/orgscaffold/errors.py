@@ -60,6 +60,10 @@ class TemplateSourceError(UserError):
     """Raised when the template source cannot be found or is not a usable git repository."""
 
 
+class DiscoverError(UserError):
+    """Raised when discover cannot read AWS: no credentials, an unknown profile, access denied, no region."""
+
+
 class RenderError(OrgscaffoldError):
     """Raised when copier fails to render a template (a template bug, not a user error)."""
 

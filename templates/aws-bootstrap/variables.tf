@@ -34,8 +34,10 @@ variable "organization" {
       email = string
       id    = optional(string)
     })
+    service_access_principals = list(string)
+    enabled_policy_types      = list(string)
   })
-  description = "The organisation: an existing id to adopt (import) and the management account (its id, when known, guards against applying in the wrong account)."
+  description = "The organisation: an existing id to adopt (import), the management account (its id, when known, guards against applying in the wrong account), and the trusted services and policy types it enables (authoritative lists)."
 }
 
 variable "organizational_units" {
@@ -83,17 +85,21 @@ variable "cloudtrail" {
     enabled            = bool
     kms                = bool
     log_retention_days = number
+    existing_trail     = optional(string)
   })
-  description = "Organisation trail: on/off, SSE-KMS with a dedicated key, and days before logs expire (0 = keep forever)."
+  description = "Organisation trail: on/off, SSE-KMS with a dedicated key, days before logs expire (0 = keep forever), and the name of an existing trail adopted as the organisation trail (null = a new one)."
 }
 
 variable "config" {
   type = object({
-    enabled             = bool
-    recording_frequency = string
-    aggregator          = bool
+    enabled                      = bool
+    recording_frequency          = string
+    aggregator                   = bool
+    existing_recorder            = optional(string)
+    existing_delivery_channel    = optional(string)
+    existing_service_linked_role = optional(bool, false)
   })
-  description = "AWS Config in the management account: recorder on/off, CONTINUOUS or DAILY, and an organisation-wide aggregator."
+  description = "AWS Config in the management account: recorder on/off, CONTINUOUS or DAILY, an organisation-wide aggregator, and the names of an existing recorder and delivery channel that are adopted (null = new ones named \"default\")."
 
   validation {
     condition     = contains(["CONTINUOUS", "DAILY"], var.config.recording_frequency)
@@ -191,4 +197,19 @@ variable "ci_policies" {
 variable "state_bucket_policy" {
   type        = string
   description = "Policy of the state bucket as minified JSON with the placeholders $${partition} and $${account_id}: TLS only, and each CI role denied every object but its own state, lock, upstream states and saved plans."
+}
+
+variable "imports" {
+  type = object({
+    organization               = optional(string)
+    organizational_units       = optional(map(string), {})
+    accounts                   = optional(map(string), {})
+    oidc_provider              = optional(string)
+    trail                      = optional(string)
+    config_recorder            = optional(string)
+    config_delivery_channel    = optional(string)
+    config_service_linked_role = optional(bool, false)
+  })
+  description = "What already exists in AWS and is adopted (imported) instead of created, by the ids the questionnaire gives: the organisation id, OU ids by path, account ids by key, the GitHub OIDC provider ARN, the trail name, the Config recorder and delivery channel names, and whether AWSServiceRoleForConfig exists."
+  default     = {}
 }

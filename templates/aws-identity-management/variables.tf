@@ -121,3 +121,31 @@ variable "member_roles" {
   description = "CI roles in member accounts, keyed \"<account key>/<role name>\": the account, name, description, and trust and inline policy as minified JSON with the placeholders $${partition}, $${account_id} (the member account) and $${management_account_id}."
   default     = {}
 }
+
+variable "imports" {
+  type = object({
+    users           = optional(map(string), {})
+    groups          = optional(map(string), {})
+    memberships     = optional(map(string), {})
+    permission_sets = optional(map(string), {})
+    managed_policy_attachments = optional(map(object({
+      permission_set_arn = string
+      policy_arn         = string
+    })), {})
+    customer_managed_policy_attachments = optional(map(object({
+      permission_set_arn = string
+      name               = string
+      path               = string
+    })), {})
+    inline_policies        = optional(map(string), {})
+    permissions_boundaries = optional(map(string), {})
+    assignments = optional(map(object({
+      principal_type     = string
+      principal_id       = string
+      account_id         = string
+      permission_set_arn = string
+    })), {})
+  })
+  description = "What already exists in IAM Identity Center and is adopted (imported) instead of created, keyed as the resources are: user, group and membership ids, permission set ARNs, the policy attachments an adopted permission set already has, and existing account assignments with the ids that make up their import id."
+  default     = {}
+}

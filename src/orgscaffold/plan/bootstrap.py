@@ -54,6 +54,28 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "ci_roles": _ci_roles(q),
         "ci_policies": _ci_policies(q),
         "state_bucket_policy": minify(state_bucket_policy(q)),
+        "imports": imports(q),
+    }
+
+
+def imports(q: Questionnaire) -> dict[str, Any]:
+    """What exists in AWS and is adopted (import blocks in imports.tf) instead of created.
+
+    Apart from the client's data so that the generated tests, whose mocked provider cannot import,
+    switch every import off with one ``imports = {}``.
+    """
+    config = q.security.config
+    return {
+        "organization": q.organization.existing_id,
+        "organizational_units": {
+            path: unit.id for path, unit in ou_paths(q.organization.organizational_units) if unit.id is not None
+        },
+        "accounts": {account.key: account.id for account in q.organization.accounts if account.id is not None},
+        "oidc_provider": q.github.existing_oidc_provider,
+        "trail": q.security.cloudtrail.existing_trail,
+        "config_recorder": config.existing_recorder,
+        "config_delivery_channel": config.existing_delivery_channel,
+        "config_service_linked_role": config.existing_service_linked_role,
     }
 
 
@@ -101,6 +123,8 @@ def _organization(q: Questionnaire) -> dict[str, Any]:
             "email": org.management_account.email,
             "id": org.management_account.id,
         },
+        "service_access_principals": list(org.service_access_principals),
+        "enabled_policy_types": list(org.enabled_policy_types),
     }
 
 

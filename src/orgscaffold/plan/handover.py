@@ -363,6 +363,11 @@ def _runbook(q: Questionnaire) -> dict[str, Any]:
         "deployment_accounts": [a.key for a in q.organization.accounts if a.has_deployment_role],
         "adopted_accounts": [a.key for a in q.organization.accounts if a.id],
         "adopted_zones": [zone.domain for zone in q.dns.zones if zone.existing_zone_id],
+        "migrated_zones": [
+            {"domain": zone.domain, "old_zone_id": zone.migrate_from_zone_id, "parent": zone.domain.partition(".")[2]}
+            for zone in q.dns.zones
+            if zone.migrate_from_zone_id
+        ],
     }
 
 
