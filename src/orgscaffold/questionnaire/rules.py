@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from orgscaffold.errors import Problem
+from orgscaffold.questionnaire import applicability
 from orgscaffold.questionnaire.dns import record_fqdn
 from orgscaffold.questionnaire.guardrails import (
     SCP_MAX_CHARS,
@@ -32,7 +33,7 @@ def ou_paths(units: list[OrganizationalUnit], parent: str = "") -> Iterator[tupl
 def check(q: Questionnaire) -> list[Problem]:
     """Return every cross-item rule the questionnaire breaks (empty when it is valid)."""
     problems: list[Problem] = []
-    for rule in (_accounts, _ous, _identity, _dns, _website, _policies):
+    for rule in (_accounts, _ous, _identity, _dns, _website, _policies, applicability.check):
         problems.extend(rule(q))
     return problems
 
