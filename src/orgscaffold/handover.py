@@ -364,6 +364,7 @@ def _runbook(q: Questionnaire) -> dict[str, Any]:
         ],
         "deployment_accounts": [a.key for a in q.organization.accounts if a.has_deployment_role],
         "adopted_accounts": [a.key for a in q.organization.accounts if a.id],
+        "invited_accounts": [{"key": a.key, "id": a.id} for a in q.organization.accounts if a.invite],
         "adopted_zones": [zone.domain for zone in q.dns.zones if zone.existing_zone_id],
     }
 

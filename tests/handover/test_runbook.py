@@ -7,6 +7,9 @@ import re
 import shlex
 from pathlib import Path
 
+from orgscaffold.handover import render_document
+from orgscaffold.questionnaire import parse_questionnaire_text
+from tests.conftest import ROOT
 from tests.handover.conftest import Rendered
 
 FENCE = re.compile(r"^[ \t]*```(?:sh|bash)\n(.*?)^[ \t]*```", re.MULTILINE | re.DOTALL)
@@ -16,8 +19,26 @@ INLINE_OUTPUT = re.compile(r"tofu output (?:-json )?([a-z_]+)")
 FILE_ARG = re.compile(r"(?:^|=)([\w./-]+\.(?:tf|hcl|sh|json))$")
 
 
+VARIABLE = re.compile(r"^variable \"(\w+)\"", re.MULTILINE)
+
+
 def _outputs(repo: Path) -> set[str]:
     return set(OUTPUT.findall((repo / "outputs.tf").read_text(encoding="utf-8")))
+
+
+def _variables(repo: Path) -> set[str]:
+    return {name for path in repo.glob("*.tf") for name in VARIABLE.findall(path.read_text(encoding="utf-8"))}
+
+
+def _var_names(words: list[str]) -> list[str]:
+    """The variables a command sets with ``-var name=value`` or ``-var=name=value``."""
+    names = []
+    for index, word in enumerate(words):
+        if word == "-var" and index + 1 < len(words):
+            names.append(words[index + 1].split("=", 1)[0])
+        elif word.startswith("-var="):
+            names.append(word.removeprefix("-var=").split("=", 1)[0])
+    return names
 
 
 def _check_line(line: str, repo: Path | None) -> list[str]:
@@ -43,6 +64,11 @@ def _check_line(line: str, repo: Path | None) -> list[str]:
         name = next((w for w in words[2:] if not w.startswith("-")), None)
         if name is not None and name not in _outputs(repo):
             problems.append(f"{line!r}: {repo.name} declares no output {name}")
+    problems += [
+        f"{line!r}: {repo.name} declares no variable {name}"
+        for name in _var_names(words)
+        if name not in _variables(repo)
+    ]
     if words[:2] == ["tofu", "test"] and not list((repo / "tests").glob("*.tftest.hcl")):
         problems.append(f"{line!r}: {repo.name} has no tests/*.tftest.hcl")
     return problems
@@ -96,8 +122,85 @@ def test_every_operations_command_references_existing_files_and_outputs(rendered
 
 def test_the_check_finds_a_missing_output_and_file(rendered: Rendered) -> None:
     repo = next(iter(rendered.repos))
-    commands = ["tofu output no_such_output", "tofu init -backend-config=nope.hcl", "scripts/nope.sh"]
+    commands = [
+        "tofu output no_such_output",
+        "tofu init -backend-config=nope.hcl",
+        "scripts/nope.sh",
+        "tofu plan -var no_such_variable=1 -var=nor_this=2",
+    ]
     broken = "```sh\n" + f'cd "$ORG/{repo}"\n' + "\n".join(commands) + "\n```\n"
     problems, _, _ = check_document(broken, rendered.repos)
-    assert len(problems) == 4, problems  # the output twice: in the block and as inline text
+    assert len(problems) == 6, problems  # the output twice: in the block and as inline text
     assert check_document("```sh\ntofu plan\n```\n", rendered.repos)[0], "tofu outside a repository"
+
+
+LOCAL_RUN = "-var member_role_name=OrganizationAccountAccessRole"
+
+
+def test_runs_with_the_temporary_administrator_reach_member_accounts_through_the_break_glass_role(
+    rendered: Rendered,
+) -> None:
+    """Every plan of a repository that assumes roles in member accounts passes the role an administrator can use.
+
+    By default those providers assume the CI deployment role, which trusts only the CI apply roles.
+    """
+    text = (next(iter(rendered.repos.values())) / "docs" / "runbook.md").read_text(encoding="utf-8")
+    repo = ""
+    plans: dict[str, list[str]] = {}
+    for block in FENCE.findall(text):
+        for line in block.splitlines():
+            if cd := CD.match(line.strip()):
+                repo = cd[1]
+            elif line.startswith("tofu plan"):
+                plans.setdefault(repo, []).append(line)
+    bootstrap, *members = rendered.repos
+    assert members and all(plans[name] for name in members)
+    for name in members:
+        assert all(LOCAL_RUN in line for line in plans[name]), plans[name]
+    assert not any("member_role_name" in line for line in plans[bootstrap])
+
+
+def test_the_local_run_arguments_are_defined_once_in_the_runbook_template() -> None:
+    """The one line to change when the roles' variable changes (see the template's comment)."""
+    template = (ROOT / "templates/_shared/docs/runbook.md.jinja").read_text(encoding="utf-8")
+    assert template.count("member_role_name") == 1
+    assert template.count("{{ local_run }}") >= 6
+
+
+def test_accounts_that_join_by_invitation_get_their_steps(rendered: Rendered) -> None:
+    text = (next(iter(rendered.repos.values())) / "docs" / "runbook.md").read_text(encoding="utf-8")
+    invited = [a for a in rendered.q.organization.accounts if a.invite]
+    assert ("### Accounts that join by invitation" in text) == bool(invited)
+    for account in invited:
+        assert f"aws organizations invite-account-to-organization --target Id={account.id},Type=ACCOUNT" in text
+    if invited:
+        assert "aws organizations accept-handshake --handshake-id" in text
+        assert "aws iam create-role --role-name OrganizationAccountAccessRole" in text
+        # The organisation must exist before an invitation: a new one is created on its own first.
+        created_first = "tofu plan -target=aws_organizations_organization.this -out=tfplan" in text
+        assert created_first == (rendered.q.organization.existing_id is None)
+
+
+def test_an_account_invited_into_a_new_organisation_waits_for_the_organisation() -> None:
+    q = parse_questionnaire_text(
+        """\
+schema_version: 1
+client: {name: Acme, slug: acme, primary_region: eu-west-2}
+github: {owner: acme}
+organization:
+  management_account: {name: Acme Management, email: aws@acme.example}
+  accounts:
+    - {key: old, name: Acme Old, email: aws+old@acme.example, id: '444455556666', invite: true}
+""",
+        source="invite.yaml",
+    )
+    text = render_document(q, "runbook")
+    order = [
+        "tofu plan -target=aws_organizations_organization.this -out=tfplan",
+        "aws organizations invite-account-to-organization --target Id=444455556666,Type=ACCOUNT",
+        "aws organizations accept-handshake",
+        "### The first apply",
+        "tofu plan -out=tfplan",
+    ]
+    positions = [text.index(step) for step in order]
+    assert positions == sorted(positions)
