@@ -28,6 +28,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files (snapshots) from the current output; review the diff before committing",
     )
+    parser.addoption(
+        "--emulator",
+        action="store_true",
+        default=False,
+        help="run only the tests that apply against the moto emulator (marked emulator); they skip otherwise",
+    )
+
+
+EMULATOR_SKIP = "emulator suite: run scripts/test --emulator"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Emulator tests run only with --emulator, and then alone (they take minutes each)."""
+    if config.getoption("--emulator"):
+        kept = [item for item in items if item.get_closest_marker("emulator")]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+        return
+    skip = pytest.mark.skip(reason=EMULATOR_SKIP)
+    for item in items:
+        if item.get_closest_marker("emulator"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)

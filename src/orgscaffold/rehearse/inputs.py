@@ -1,0 +1,65 @@
+"""The folder the rehearsal is given: the generated repositories of one client, with their answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgscaffold.errors import RehearseInputError
+
+ANSWERS_FILE = ".copier-answers.yml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Repository:
+    """One generated repository: its key (bootstrap, identity, dns, website), folder and answers."""
+
+    key: str
+    name: str
+    path: Path
+    answers: dict[str, Any]
+
+
+def _answers(path: Path) -> dict[str, Any] | None:
+    try:
+        loaded = yaml.load((path / ANSWERS_FILE).read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    ok = isinstance(loaded, dict) and isinstance(loaded.get("repository"), dict) and "settings" in loaded
+    return loaded if ok else None
+
+
+def read_deployment(directory: Path) -> dict[str, Repository]:
+    """The repositories in ``directory`` by key, in deployment order; RehearseInputError if it holds none."""
+    if not directory.is_dir():
+        raise RehearseInputError(f"{directory} is not a folder")
+    found: list[tuple[int, Repository]] = []
+    for path in sorted(p for p in directory.iterdir() if p.is_dir()):
+        answers = _answers(path) if (path / ANSWERS_FILE).is_file() else None
+        if answers is None:
+            continue
+        repository = answers["repository"]
+        found.append(
+            (int(repository.get("order", 99)), Repository(repository["key"], repository["name"], path, answers))
+        )
+    if not found:
+        raise RehearseInputError(
+            f"no generated repository (a folder with {ANSWERS_FILE}) in {directory}: "
+            "give the folder that `orgscaffold new` wrote"
+        )
+    repositories = {repo.key: repo for _, repo in sorted(found, key=lambda item: item[0])}
+    if "bootstrap" not in repositories:
+        raise RehearseInputError(f"{directory} holds no bootstrap repository: the deployment starts there")
+    expected = {
+        key: repo["name"]
+        for key, repo in repositories["bootstrap"].answers["settings"]["repositories"].items()
+        if repo.get("rendered")
+    }
+    missing = [name for key, name in expected.items() if key not in repositories]
+    if missing:
+        raise RehearseInputError(f"{directory} lacks repositories of this deployment: {', '.join(missing)}")
+    return repositories
