@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 from orgscaffold.handover import render_document
+from orgscaffold.plan.identity import resolve_accounts
 from orgscaffold.questionnaire import parse_questionnaire_text
 from tests.conftest import ROOT
 from tests.handover.conftest import Rendered
@@ -204,3 +205,48 @@ organization:
     ]
     positions = [text.index(step) for step in order]
     assert positions == sorted(positions)
+
+
+def test_customer_managed_policies_are_created_in_every_assigned_account_first(rendered: Rendered) -> None:
+    """IAM Identity Center looks them up in each account; nothing generated creates them."""
+    text = (next(iter(rendered.repos.values())) / "docs" / "runbook.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.startswith("aws iam create-policy")]
+    wanted = set()
+    for assignment in rendered.q.identity.assignments:
+        permission_set = next(p for p in rendered.q.identity.permission_sets if p.name == assignment.permission_set)
+        policies = [(p.name, p.path) for p in permission_set.customer_managed_policies]
+        if permission_set.permissions_boundary and permission_set.permissions_boundary.customer_managed_policy:
+            boundary = permission_set.permissions_boundary.customer_managed_policy
+            policies.append((boundary.name, boundary.path))
+        for account in resolve_accounts(rendered.q, assignment.accounts):
+            profile = "" if account == "management" else f" --profile {account}"
+            wanted |= {
+                f"aws iam create-policy{profile} --path {path} --policy-name {name} --policy-document file://{name}.json"
+                for name, path in policies
+            }
+    assert set(lines) == wanted and len(lines) == len(wanted)
+    assert ("customer managed policies" in text) == bool(wanted)
+    identity = text.index("## 6. Identity")
+    assert all(identity < text.index(line) < text.index("tofu apply tfplan", identity) for line in lines)
+
+
+def test_a_policy_path_reaches_the_shell_quoted() -> None:
+    q = parse_questionnaire_text(
+        """\
+schema_version: 1
+client: {name: Acme, slug: acme, primary_region: eu-west-2}
+github: {owner: acme}
+organization:
+  management_account: {name: Acme Management, email: aws@acme.example}
+identity:
+  groups: [{name: Admins}]
+  permission_sets:
+    - name: Dev
+      customer_managed_policies: [{name: dev-extras, path: "/a$(id)b/"}]
+  assignments:
+    - {permission_set: Dev, groups: [Admins], accounts: [management]}
+""",
+        source="path.yaml",
+    )
+    text = render_document(q, "runbook")
+    assert "aws iam create-policy --path '/a$(id)b/' --policy-name dev-extras" in text

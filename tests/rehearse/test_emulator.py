@@ -96,7 +96,7 @@ def test_an_account_invited_into_a_new_organisation_is_adopted_with_its_zone(
     q = parse_questionnaire_text(INVITED_INTO_A_NEW_ORGANISATION, source="invite.yaml")
     rehearsal = rehearse(_render(q, tmp_path), toolchain=toolchain)
     _passes(rehearsal)
-    bootstrap, _, dns, _ = rehearsal.repositories
+    bootstrap, _, dns = rehearsal.repositories  # no website: no apps
     assert bootstrap.applies == 2 and bootstrap.applied.imported == 1  # the organisation alone, then the rest
     assert dns.applied.imported == 1
 
