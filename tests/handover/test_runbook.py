@@ -9,7 +9,7 @@ from pathlib import Path
 
 from orgscaffold.handover import render_document
 from orgscaffold.plan.identity import resolve_accounts
-from orgscaffold.questionnaire import parse_questionnaire_text
+from tests.adoption import INVITED, questionnaire
 from tests.conftest import ROOT
 from tests.handover.conftest import Rendered
 
@@ -183,19 +183,7 @@ def test_accounts_that_join_by_invitation_get_their_steps(rendered: Rendered) ->
 
 
 def test_an_account_invited_into_a_new_organisation_waits_for_the_organisation() -> None:
-    q = parse_questionnaire_text(
-        """\
-schema_version: 1
-client: {name: Acme, slug: acme, primary_region: eu-west-2}
-github: {owner: acme}
-organization:
-  management_account: {name: Acme Management, email: aws@acme.example}
-  accounts:
-    - {key: old, name: Acme Old, email: aws+old@acme.example, id: '444455556666', invite: true}
-""",
-        source="invite.yaml",
-    )
-    text = render_document(q, "runbook")
+    text = render_document(questionnaire(INVITED), "runbook")
     order = [
         "tofu plan -target=aws_organizations_organization.this -out=tfplan",
         "aws organizations invite-account-to-organization --target Id=444455556666,Type=ACCOUNT",
@@ -231,11 +219,8 @@ def test_customer_managed_policies_are_created_in_every_assigned_account_first(r
 
 
 def test_a_policy_path_reaches_the_shell_quoted() -> None:
-    q = parse_questionnaire_text(
+    q = questionnaire(
         """\
-schema_version: 1
-client: {name: Acme, slug: acme, primary_region: eu-west-2}
-github: {owner: acme}
 organization:
   management_account: {name: Acme Management, email: aws@acme.example}
 identity:
@@ -245,8 +230,7 @@ identity:
       customer_managed_policies: [{name: dev-extras, path: "/a$(id)b/"}]
   assignments:
     - {permission_set: Dev, groups: [Admins], accounts: [management]}
-""",
-        source="path.yaml",
+"""
     )
     text = render_document(q, "runbook")
     assert "aws iam create-policy --path '/a$(id)b/' --policy-name dev-extras" in text

@@ -13,33 +13,16 @@ from pathlib import Path
 import pytest
 
 from orgscaffold.plan import plan
-from orgscaffold.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire_text
+from orgscaffold.questionnaire import Questionnaire, load_questionnaire
 from orgscaffold.rehearse import Rehearsal, format_report, rehearse
 from orgscaffold.rehearse.gaps import MOTO_VERSION
 from orgscaffold.rehearse.runbook import RUNBOOK
 from orgscaffold.render import render, template_source
 from orgscaffold.verify.cli import Toolchain
+from tests.adoption import INVITED_WITH_ZONE, questionnaire
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.emulator
-
-INVITED_INTO_A_NEW_ORGANISATION = """\
-schema_version: 1
-client: {name: Acme Invite, slug: acme-invite, primary_region: eu-west-2}
-github: {owner: acme}
-organization:
-  management_account: {name: Acme Management, email: aws@acme.example}
-  accounts:
-    - {key: dns, name: Acme DNS, email: aws+dns@acme.example, purpose: dns, id: '555566667777', invite: true}
-    - {key: web, name: Acme Web, email: aws+web@acme.example, purpose: website}
-dns:
-  zones:
-    - domain: acme.example
-      existing_zone_id: Z0123456789ABCDEFGHIJ
-      records:
-        - {name: "@", type: MX, values: ["10 mx1.mail.example"]}
-        - {name: www, type: CNAME, values: [acme.example]}
-"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -93,7 +76,7 @@ def test_acme_full_adopts_its_organisation_accounts_and_zone(toolchain: Toolchai
 def test_an_account_invited_into_a_new_organisation_is_adopted_with_its_zone(
     toolchain: Toolchain, tmp_path: Path
 ) -> None:
-    q = parse_questionnaire_text(INVITED_INTO_A_NEW_ORGANISATION, source="invite.yaml")
+    q = questionnaire(INVITED_WITH_ZONE)
     rehearsal = rehearse(_render(q, tmp_path), toolchain=toolchain)
     _passes(rehearsal)
     bootstrap, _, dns = rehearsal.repositories  # no website: no apps
@@ -103,7 +86,7 @@ def test_an_account_invited_into_a_new_organisation_is_adopted_with_its_zone(
 
 def test_without_the_invitation_steps_the_first_apply_fails_as_in_aws(toolchain: Toolchain, tmp_path: Path) -> None:
     """Why `check` refuses an adopted account in a new organisation without `invite: true`."""
-    q = parse_questionnaire_text(INVITED_INTO_A_NEW_ORGANISATION, source="invite.yaml")
+    q = questionnaire(INVITED_WITH_ZONE)
     folder = _render(q, tmp_path)
     for repo in folder.iterdir():
         runbook = repo / RUNBOOK

@@ -18,11 +18,12 @@ import pytest
 
 from orgscaffold.handover import render_document
 from orgscaffold.plan import plan
-from orgscaffold.questionnaire import load_questionnaire, parse_questionnaire_text
+from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.rehearse.report import Rehearsal, format_report
 from orgscaffold.rehearse.run import PLACEHOLDER, Runner, environment
 from orgscaffold.rehearse.runbook import commands
 from orgscaffold.verify.cli import Toolchain
+from tests.adoption import INVITED, questionnaire
 from tests.conftest import EXAMPLES
 
 FAKE_TERRAFORM = """\
@@ -173,18 +174,7 @@ def test_the_seed_runbooks_commands_are_the_ones_run(tmp_path: Path, monkeypatch
 
 
 def test_an_invited_account_joins_between_the_organisation_and_the_first_apply(tmp_path: Path) -> None:
-    q = parse_questionnaire_text(
-        """\
-schema_version: 1
-client: {name: Acme, slug: acme, primary_region: eu-west-2}
-github: {owner: acme}
-organization:
-  management_account: {name: Acme Management, email: aws@acme.example}
-  accounts:
-    - {key: old, name: Acme Old, email: aws+old@acme.example, id: '444455556666', invite: true}
-""",
-        source="invite.yaml",
-    )
+    q = questionnaire(INVITED)
     runbook = render_document(q, "runbook")
     runner, log, emulator = _runner(tmp_path, runbook, [p.name for p in plan(q)])
     assert emulator.joined == ["444455556666"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from orgscaffold.plan import plan
-from orgscaffold.questionnaire import load_questionnaire, parse_questionnaire_text
+from orgscaffold.questionnaire import Questionnaire, load_questionnaire
 from orgscaffold.rehearse.seed import DEFAULT_MANAGEMENT_ACCOUNT_ID, Seed, SeedAccount, SeedZone, seed_from_answers
+from tests.adoption import INVITED_WITH_ZONE, questionnaire
 from tests.conftest import EXAMPLES
 
 
-def _answers(text_or_q: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    q = parse_questionnaire_text(text_or_q, source="q.yaml") if isinstance(text_or_q, str) else text_or_q
+def _answers(q: Questionnaire) -> tuple[dict[str, Any], dict[str, Any] | None]:
     answers = {p.key: p.answers for p in plan(q)}
     return answers["bootstrap"], answers.get("dns")
 
@@ -37,25 +37,10 @@ def test_an_adopted_organisation_seeds_its_members_its_invited_account_and_the_a
 
 
 def test_in_a_new_organisation_every_adopted_account_starts_outside_it() -> None:
-    seed = seed_from_answers(
-        *_answers(
-            """\
-schema_version: 1
-client: {name: Acme, slug: acme, primary_region: eu-west-2}
-github: {owner: acme}
-organization:
-  management_account: {name: Acme Management, email: aws@acme.example, id: '111111111111'}
-  accounts:
-    - {key: dns, name: Acme DNS, email: aws+dns@acme.example, purpose: dns, id: '222222222222', invite: true}
-dns:
-  zones:
-    - {domain: acme.example, existing_zone_id: Z0123456789ABCDEFGHIJ}
-"""
-        )
-    )
-    assert seed.management_account_id == "111111111111" and seed.organization_id is None
-    assert [(a.id, a.member) for a in seed.accounts] == [("222222222222", False)]
-    assert seed.zones == (SeedZone("acme.example", "Z0123456789ABCDEFGHIJ", "222222222222"),)
+    seed = seed_from_answers(*_answers(questionnaire(INVITED_WITH_ZONE)))
+    assert seed.management_account_id == DEFAULT_MANAGEMENT_ACCOUNT_ID and seed.organization_id is None
+    assert [(a.id, a.member) for a in seed.accounts] == [("555566667777", False)]
+    assert seed.zones == (SeedZone("acme.example", "Z0123456789ABCDEFGHIJ", "555566667777"),)
 
 
 def test_the_seed_survives_its_json_form() -> None:
