@@ -28,8 +28,9 @@ STAND_INS: dict[str, str] = {
 
 # What no rehearsal against an emulator proves, printed with every report.
 NOT_ENFORCED = (
-    "IAM authorisation, role trust policies and SCPs are not enforced by the emulator: "
-    "a missing permission or a denying guardrail shows only in AWS",
+    "IAM authorisation, role trust policies and SCPs are not enforced by the emulator, and it lets "
+    "anyone assume any role, existing or not: a missing permission or role, or a denying guardrail, "
+    "shows only in AWS",
     "bucket policies are evaluated for state objects only, with aws:SecureTransport true "
     "(AWS clients use TLS; the emulator is reached over plain HTTP on the loopback address)",
     "invitations: the emulator has no handshakes; an invited account joins when the runbook's "
