@@ -82,3 +82,15 @@ def test_without_a_cli_binary_it_says_what_is_missing(tmp_path: Path, monkeypatc
 def test_a_deployment_without_its_runbook_is_refused(tmp_path: Path) -> None:
     _fake_repositories(tmp_path, {"bootstrap", "identity", "dns", "website"})
     assert "docs/runbook.md is missing" in _error([str(tmp_path)])
+
+
+@pytest.mark.usefixtures("moto_installed")
+def test_answers_orgscaffold_did_not_write_are_refused(tmp_path: Path) -> None:
+    _fake_repositories(tmp_path, {"bootstrap", "identity", "dns", "website"})
+    (tmp_path / "aws-bootstrap" / "docs").mkdir()
+    (tmp_path / "aws-bootstrap" / "docs" / "runbook.md").write_text("# Runbook\n", encoding="utf-8")
+    answers = tmp_path / "aws-bootstrap" / inputs.ANSWERS_FILE
+    data = json.loads(answers.read_text(encoding="utf-8").split("\n", 1)[1])
+    del data["tfvars"]["organization"]
+    answers.write_text(json.dumps(data), encoding="utf-8")
+    assert "are not the ones orgscaffold writes" in _error([str(tmp_path)])

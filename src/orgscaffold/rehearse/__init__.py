@@ -71,7 +71,13 @@ def rehearse(
         if toolchain is None:
             raise RehearseInputError(f"the rehearsal needs a tofu or terraform binary and a provider mirror: {why}")
     dns = repositories.get("dns")
-    seed = seed_from_answers(bootstrap.answers, dns.answers if dns else None)
+    try:
+        seed = seed_from_answers(bootstrap.answers, dns.answers if dns else None)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RehearseInputError(
+            f"the answers of {bootstrap.path} or of the DNS repository are not the ones orgscaffold writes "
+            f"({type(exc).__name__}: {exc}): render the repositories again"
+        ) from None
     rehearsal = Rehearsal(
         directory=str(directory),
         tool=_version(toolchain),

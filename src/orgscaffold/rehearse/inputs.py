@@ -29,7 +29,10 @@ def _answers(path: Path) -> dict[str, Any] | None:
         loaded = yaml.load((path / ANSWERS_FILE).read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    ok = isinstance(loaded, dict) and isinstance(loaded.get("repository"), dict) and "settings" in loaded
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("settings"), dict):
+        return None
+    repository = loaded.get("repository")
+    ok = isinstance(repository, dict) and all(isinstance(repository.get(k), str) for k in ("key", "name"))
     return loaded if ok else None
 
 
@@ -43,9 +46,9 @@ def read_deployment(directory: Path) -> dict[str, Repository]:
         if answers is None:
             continue
         repository = answers["repository"]
-        found.append(
-            (int(repository.get("order", 99)), Repository(repository["key"], repository["name"], path, answers))
-        )
+        order = repository.get("order")
+        position = order if isinstance(order, int) else 99
+        found.append((position, Repository(repository["key"], repository["name"], path, answers)))
     if not found:
         raise RehearseInputError(
             f"no generated repository (a folder with {ANSWERS_FILE}) in {directory}: "
@@ -54,10 +57,13 @@ def read_deployment(directory: Path) -> dict[str, Repository]:
     repositories = {repo.key: repo for _, repo in sorted(found, key=lambda item: item[0])}
     if "bootstrap" not in repositories:
         raise RehearseInputError(f"{directory} holds no bootstrap repository: the deployment starts there")
+    planned = repositories["bootstrap"].answers["settings"].get("repositories")
+    if not isinstance(planned, dict):
+        raise RehearseInputError(f"{repositories['bootstrap'].path / ANSWERS_FILE} lists no repositories")
     expected = {
-        key: repo["name"]
-        for key, repo in repositories["bootstrap"].answers["settings"]["repositories"].items()
-        if repo.get("rendered")
+        key: str(repo.get("name", key))
+        for key, repo in planned.items()
+        if isinstance(repo, dict) and repo.get("rendered")
     }
     missing = [name for key, name in expected.items() if key not in repositories]
     if missing:

@@ -139,10 +139,11 @@ class Runner:
         )
 
     def _remove(self, repository: str, words: list[str]) -> None:
-        root = self.copies[repository]
+        root = self.copies[repository].resolve()
         for pattern in (w for w in words if not w.startswith("-")):
             for path in root.glob(pattern):
-                if path.is_file():
+                # Only files of the copy: the runbook of a folder we were given decides nothing else.
+                if path.is_file() and path.resolve().is_relative_to(root):
                     path.unlink()
         self.rehearsal.commands_run += 1
 
