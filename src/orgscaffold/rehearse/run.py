@@ -25,7 +25,6 @@ from pathlib import Path
 from orgscaffold.errors import RehearsalError
 from orgscaffold.rehearse.emulator import Emulator
 from orgscaffold.rehearse.gaps import NOT_RUN, STAND_INS
-from orgscaffold.rehearse.overrides import OVERRIDE_FILE
 from orgscaffold.rehearse.report import (
     Rehearsal,
     RepositoryResult,
@@ -293,4 +292,4 @@ def environment(emulator: Emulator, region: str, cli_config: Path, home: Path) -
     return env
 
 
-__all__ = ["OVERRIDE_FILE", "Runner", "environment"]
+__all__ = ["Runner", "StepFailed", "environment"]
