@@ -22,6 +22,10 @@ STAND_INS: dict[str, str] = {
         f"moto {MOTO_VERSION} has no Amplify; served by the launcher's Amplify stand-in "
         "(no certificate is issued: the association stays PENDING_VERIFICATION)"
     ),
+    "aws_config_configuration_recorder": (
+        f"moto {MOTO_VERSION} refuses the empty exclusion list the provider sends when it updates a "
+        "recorder; the launcher drops it before moto validates the recording group"
+    ),
     "aws_ssoadmin_permission_set": _SSO_ADMIN,
     "aws_ssoadmin_permissions_boundary_attachment": _SSO_ADMIN,
 }

@@ -20,6 +20,10 @@ Workarounds for moto 5.2.5, each reported by the rehearsal (:mod:`orgscaffold.re
 - **sso-admin**: tags, permissions boundaries and provisioning status are answered from memory;
   AWS managed policies with a path (``job-function/Billing``) are found (moto looked the path up
   under the wrong key and refused them).
+- **Config recorders**: the provider updates a recorder with the recording group it read back,
+  whose empty exclusion list it sends as ``"exclusionByResourceTypes": {}``; AWS accepts that,
+  moto refused it (InvalidRecordingGroupException), so every in-place update of an adopted
+  recorder failed. An exclusion without resource types is dropped before moto validates.
 - **Amplify** is not in moto at all: requests signed for ``amplify`` go to
   :mod:`orgscaffold.rehearse.amplify`.
 """
@@ -70,6 +74,23 @@ def _patch_conditions() -> None:
         return original(self, action, resource, principal, context)
 
     statement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
+
+
+def _patch_config() -> None:
+    from moto.config.models import ConfigBackend
+
+    original = ConfigBackend.put_configuration_recorder
+
+    def put_configuration_recorder(self: Any, config_recorder: dict[str, Any]) -> None:
+        group = config_recorder.get("recordingGroup")
+        if isinstance(group, dict) and group.get("exclusionByResourceTypes") == {}:
+            config_recorder = {
+                **config_recorder,
+                "recordingGroup": {k: v for k, v in group.items() if k != "exclusionByResourceTypes"},
+            }
+        original(self, config_recorder)
+
+    ConfigBackend.put_configuration_recorder = put_configuration_recorder  # type: ignore[method-assign]
 
 
 def _patch_sso_admin() -> None:
@@ -162,6 +183,7 @@ def patch_moto() -> None:
     """Apply every workaround listed in this module's docstring (idempotent per process)."""
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     _patch_conditions()
+    _patch_config()
     _patch_sso_admin()
 
 
