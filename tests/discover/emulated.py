@@ -1,14 +1,14 @@
-"""An existing client account in the moto emulator, and a TEMPORARY plan helper for the rendered repositories.
+"""An existing client account in the moto emulator, and a first-plan helper for the rendered repositories.
 
 ``populate`` builds, with boto3, what a client's jumbled account typically holds: an organisation
 with nested OUs and member accounts, hosted zones with every record type (in the management
 account, and one in a member account), GitHub's OIDC provider, AWS Config, a trail and an Identity
 Center directory.
 
-``plan_json`` is a stopgap until ``orgscaffold.rehearse`` (issue #18) is merged: it writes
-provider endpoint overrides pointing at the emulator and plans one repository, returning
-``terraform show -json`` of the plan. It never applies; applying in deployment order belongs to
-rehearse (see ``test_emulator.py`` for what this test needs from it).
+``plan_json`` writes provider endpoint overrides pointing at the emulator and plans one repository
+before anything is applied, returning ``terraform show -json`` of the plan, so that the tests can
+read what the first plan would import and create. Applying in deployment order is the rehearsal's
+(``orgscaffold.rehearse``).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +43,6 @@ ENDPOINTS = (
     "ssoadmin",
     "sts",
 )
-
-
-@contextmanager
-def emulator() -> Iterator[str]:
-    """A moto server on a free loopback port, for this test only; yields its endpoint URL."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
 
 
 def _client(endpoint: str, service: str, **credentials: str) -> Any:
@@ -229,7 +214,15 @@ def _overrides(repo: Path, endpoint: str, remote_outputs: dict[str, Any] | None)
 def plan_json(
     repo: Path, endpoint: str, toolchain: Toolchain, *, remote_outputs: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Plan ``repo`` against the emulator (local state) and return the plan as JSON."""
+    """Plan a copy of ``repo`` against the emulator (local state) and return the plan as JSON.
+
+    The copy gets the endpoint and local-backend overrides; the rendered repository stays as it
+    was, for the rehearsal that applies it afterwards.
+    """
+    copy = repo.parent.parent / "first-plans" / repo.name  # beside the rendered folder, in the test's tmp_path
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".terraform"))
+    repo = copy
     (repo / "zz_emulator_override.tf").write_text(_overrides(repo, endpoint, remote_outputs), encoding="utf-8")
     backend = repo / "backend_override.tf"
     if not backend.exists():

@@ -2,16 +2,12 @@
 
 An account is populated with boto3 (``emulated.populate``); ``orgscaffold discover`` reads it, the
 questionnaire passes ``check`` as written, ``orgscaffold new`` renders it, and the first plan of
-each repository imports what exists and creates nothing that exists. Applying in deployment order
-and the second, empty plan need ``orgscaffold.rehearse`` (issue #18): until it is merged that test
-skips, saying so.
+each repository imports what exists and creates nothing that exists. Then the whole deployment is
+rehearsed against that same account (``orgscaffold.rehearse`` with the running emulator): every
+repository applies as its runbook says, and the plan after every apply is empty.
 
-What this test needs from rehearse (names as proposed to the lead):
-``orgscaffold.rehearse.apply(repositories: dict[str, Path], *, endpoint: str) -> None`` applies the
-rendered repositories against the running emulator in deployment order (endpoint overrides, local
-state, remote state between them), and ``orgscaffold.rehearse.plan(repository: Path, *, endpoint:
-str) -> dict`` returns ``terraform show -json`` of a fresh plan of one applied repository. Then
-``emulated.plan_json`` (plan only, no remote state of its own) goes away.
+The emulator is the rehearsal's own launcher (moto with its documented workarounds), started with
+nothing in it, so that what exists is exactly what ``populate`` built.
 """
 
 from __future__ import annotations
@@ -29,9 +25,11 @@ import yaml
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
+from orgscaffold.rehearse import Emulator, format_report, rehearse, running
+from orgscaffold.rehearse.seed import DEFAULT_MANAGEMENT_ACCOUNT_ID, Seed
 from orgscaffold.verify.cli import Toolchain
 from tests.conftest import ROOT
-from tests.discover.emulated import CREDENTIALS, MEMBER_ROLE, changes, emulator, plan_json, populate
+from tests.discover.emulated import CREDENTIALS, MEMBER_ROLE, REGION, changes, plan_json, populate
 
 pytestmark = pytest.mark.emulator
 
@@ -54,6 +52,7 @@ ADOPTED_TYPES = {
 
 @dataclass
 class Emulated:
+    emulator: Emulator
     endpoint: str
     ids: dict[str, Any]
     questionnaire: Path
@@ -86,7 +85,9 @@ def emulated(toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> 
         )
         return client
 
-    with emulator() as endpoint, pytest.MonkeyPatch.context() as patch:
+    nothing = Seed(region=REGION, management_account_id=DEFAULT_MANAGEMENT_ACCOUNT_ID, organization_id=None)
+    with running(nothing, work) as launched, pytest.MonkeyPatch.context() as patch:
+        endpoint = launched.endpoint
         ids = populate(endpoint)
         for key, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": endpoint}.items():
             patch.setenv(key, value)
@@ -99,7 +100,7 @@ def emulated(toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> 
         patch.setattr(boto3.session.Session, "client", original)
         rendered = CliRunner().invoke(app, ["new", str(questionnaire), "-o", str(work / "repos"), "--no-cli"])
         assert rendered.exit_code == 0, rendered.output
-        yield Emulated(endpoint, ids, questionnaire, work / "repos", calls, toolchain)
+        yield Emulated(launched, endpoint, ids, questionnaire, work / "repos", calls, toolchain)
 
 
 def test_the_discovered_questionnaire_passes_check_as_written(emulated: Emulated) -> None:
@@ -198,13 +199,8 @@ def test_first_identity_plan_imports_the_directory(emulated: Emulated) -> None:
 
 
 def test_apply_in_order_then_the_second_plan_is_empty(emulated: Emulated) -> None:
-    rehearse = pytest.importorskip("orgscaffold.rehearse", reason="applying needs orgscaffold.rehearse (issue #18)")
-    repositories = {path.name: path for path in sorted(emulated.repos.iterdir()) if path.is_dir()}
-    for path in repositories.values():
-        for leftover in ("zz_emulator_override.tf", "emulator.tfplan", "emulator-bootstrap.tfstate"):
-            (path / leftover).unlink(missing_ok=True)
-    rehearse.apply(repositories, endpoint=emulated.endpoint)
-    for name, path in repositories.items():
-        plan = rehearse.plan(path, endpoint=emulated.endpoint)
-        pending = {a: c["actions"] for a, c in changes(plan).items() if c["actions"] != ["no-op"]}
-        assert pending == {}, f"{name}: the second plan is not empty"
+    # The first plans above ran on copies: the repositories are as `new` rendered them.
+    rehearsal = rehearse(emulated.repos, toolchain=emulated.toolchain, emulator=emulated.emulator)
+    report = format_report(rehearsal)
+    assert [r.name for r in rehearsal.repositories][:1] == ["aws-bootstrap"], report
+    assert rehearsal.ok, report

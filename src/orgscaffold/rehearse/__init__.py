@@ -14,20 +14,21 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from orgscaffold.errors import RehearseInputError
-from orgscaffold.rehearse.emulator import HOST, require_emulator, running
+from orgscaffold.rehearse.emulator import HOST, Emulator, require_emulator, running
 from orgscaffold.rehearse.inputs import Repository, read_deployment
 from orgscaffold.rehearse.overrides import write_backend_config, write_overrides
 from orgscaffold.rehearse.report import Rehearsal, format_report
 from orgscaffold.rehearse.run import Runner, environment
 from orgscaffold.rehearse.runbook import RUNBOOK, read_commands
-from orgscaffold.rehearse.seed import seed_from_answers
+from orgscaffold.rehearse.seed import Seed, seed_from_answers
 from orgscaffold.verify.cli import Toolchain, cli_config, find_toolchain
 
-__all__ = ["Rehearsal", "format_report", "rehearse"]
+__all__ = ["Emulator", "Rehearsal", "format_report", "rehearse", "running"]
 
 # Never copied: history, another run's working files, local state (it holds secrets) and plans.
 _NOT_COPIED = (".git", ".terraform", ".terraform.lock.hcl", "terraform.tfstate*", "tfplan")
@@ -48,8 +49,13 @@ def rehearse(
     *,
     toolchain: Toolchain | None = None,
     progress: Callable[[str], None] | None = None,
+    emulator: Emulator | None = None,
 ) -> Rehearsal:
     """Rehearse the deployment of the repositories in ``directory``; the result says what passed.
+
+    By default the emulator is started here, seeded from the repositories' answers, and stopped
+    afterwards. A caller that built the existing account itself (the discover tests populate one
+    with boto3) passes its running ``emulator`` instead: nothing is seeded, and it stays running.
 
     Raises RehearseInputError when ``directory`` holds no generated repositories, or when the
     emulator or a terraform/tofu binary with its provider mirror is missing; RehearsalError when
@@ -92,7 +98,7 @@ def rehearse(
             shutil.copytree(repo.path, copies[repo.name], ignore=shutil.ignore_patterns(*_NOT_COPIED))
         if progress:
             progress("starting the emulator")
-        with running(seed, scratch) as emulator:
+        with _emulator(emulator, seed, scratch) as emulator:
             for path in copies.values():
                 write_overrides(path, emulator.endpoint)
             runner = Runner(
@@ -111,3 +117,13 @@ def rehearse(
             runner.run(commands)
     rehearsal.seconds = time.monotonic() - started
     return rehearsal
+
+
+@contextmanager
+def _emulator(given: Emulator | None, seed: Seed, scratch: Path) -> Iterator[Emulator]:
+    """The caller's running emulator as it is, else one started and seeded for this rehearsal."""
+    if given is not None:
+        yield given
+        return
+    with running(seed, scratch) as started:
+        yield started
