@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 
 from orgscaffold.plan import plan
-from orgscaffold.plan.website import context, tfvars
+from orgscaffold.plan.handover import report_data
+from orgscaffold.plan.website import app_zone, context, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from tests.conftest import EXAMPLES
-from tests.templates.helpers import assert_typed_described_variables
+from tests.templates.helpers import assert_typed_described_variables, hcl
 
 from .test_dns import BASE
 
@@ -154,6 +155,27 @@ def test_records_go_to_the_dns_account_with_remote_state_zone_ids(rendered: Rend
     assert '"Z2FDTNDATAQYW2"' in text
     association = (root / "modules/app/main.tf").read_text(encoding="utf-8")
     assert "wait_for_verification = false" in association and 'stage             = "PRODUCTION"' in association
+
+
+def test_the_apex_gets_an_ipv6_alias_beside_the_ipv4_one(rendered: Rendered) -> None:
+    _, q, root = rendered
+    records = {
+        name: body
+        for block in hcl(root / "records.tf")["resource"]
+        for name, body in block['"aws_route53_record"'].items()
+    }
+    for account in context(q)["zone_accounts"]:
+        ipv4, ipv6 = records[f'"apex_{account["alias"]}"'], records[f'"apex_ipv6_{account["alias"]}"']
+        assert (ipv4["type"], ipv6["type"]) == ('"A"', '"AAAA"')
+        assert ipv6["alias"][0]["zone_id"] == ipv4["alias"][0]["zone_id"] == "${local.cloudfront_zone_id}"
+        assert "local.routing_ipv6" in ipv6["for_each"] and "ttl" not in ipv6
+    apex_apps = [a.name for a in q.website.apps if "" in a.subdomains and app_zone(q, a)[0] == a.domain]
+    inventory = {(w["name"], w["type"]) for zone in report_data(q)["dns"] for w in zone["website"]}
+    for app in q.website.apps:
+        if app.name in apex_apps:
+            assert {(app.domain, "A"), (app.domain, "AAAA")} <= inventory
+    outputs = (root / "outputs.tf").read_text(encoding="utf-8")
+    assert "aws_route53_record.apex_ipv6_" in outputs
 
 
 def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:
