@@ -165,6 +165,11 @@ def _dns(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
             yield Change(repo, Impact.SAFE, f"zone {zone} settings change")
 
 
+def _served(app: Mapping[str, Any]) -> list[str]:
+    domain = str(app.get("domain", ""))
+    return [f"{prefix}.{domain}" if prefix else domain for prefix in app.get("subdomains") or []]
+
+
 def _website(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
     old_apps, new_apps = _map(old, "tfvars", "apps"), _map(new, "tfvars", "apps")
     added, removed, changed = _keyed(old_apps, new_apps)
@@ -177,6 +182,19 @@ def _website(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
         moving = fields & {"account", "zone", "zone_account", "platform"}
         impact = Impact.REPLACES if moving else Impact.SAFE
         yield Change(repo, impact, f"app {key}: {', '.join(sorted(fields))} changes")
+    # In an adopted zone the routing records overwrite what is there (allow_overwrite in records.tf).
+    for key in [*added, *changed]:
+        app = new_apps[key]
+        before = set(_served(old_apps.get(key, {}))) if old_apps.get(key, {}).get("zone_adopted") else set()
+        names = [name for name in _served(app) if name not in before]
+        if app.get("zone_adopted") and names:
+            yield Change(
+                repo,
+                Impact.REPLACES,
+                f"app {key} writes its routing records over existing ones in the adopted zone {app.get('zone')}",
+                f"a record already at {', '.join(names)} (same name and type) is overwritten and its old value "
+                "lost: list the zone's records first (aws route53 list-resource-record-sets) and keep a copy",
+            )
 
 
 _BY_REPOSITORY: dict[str, Callable[[str, Answers, Answers], Iterable[Change]]] = {
@@ -268,8 +286,13 @@ def classify(old: Mapping[str, Answers], new: Mapping[str, Answers]) -> list[Cha
     changes: list[Change] = []
     settings_reported = False
     for repo in [*new, *(k for k in old if k not in new)]:
+        specific = _BY_REPOSITORY.get(repo)
         if repo not in old:
             changes.append(Change(repo, Impact.SAFE, "repository is new", "render it with orgscaffold new --only"))
+            # What the new repository does on its first apply (a website app in an adopted zone
+            # overwrites records there).
+            if specific is not None:
+                changes.extend(specific(repo, {}, new[repo]))
             continue
         if repo not in new:
             changes.append(
@@ -279,7 +302,6 @@ def classify(old: Mapping[str, Answers], new: Mapping[str, Answers]) -> list[Cha
         if not settings_reported:
             changes.extend(_settings(repo, old[repo], new[repo]))
             settings_reported = True
-        specific = _BY_REPOSITORY.get(repo)
         if specific is not None:
             changes.extend(specific(repo, old[repo], new[repo]))
         changes.extend(_other_tfvars(repo, old[repo], new[repo], _COVERED.get(repo, set())))

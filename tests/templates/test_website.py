@@ -178,6 +178,17 @@ def test_the_apex_gets_an_ipv6_alias_beside_the_ipv4_one(rendered: Rendered) -> 
     assert "aws_route53_record.apex_ipv6_" in outputs
 
 
+def test_routing_records_overwrite_only_in_adopted_zones(rendered: Rendered) -> None:
+    _, q, root = rendered
+    adopted = {zone.domain for zone in q.dns.zones if zone.existing_zone_id}
+    apps = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))["apps"]
+    assert {name: app["zone_adopted"] for name, app in apps.items()} == {
+        app.name: app_zone(q, app)[0] in adopted for app in q.website.apps
+    }
+    text = (root / "records.tf").read_text(encoding="utf-8")
+    assert text.count("allow_overwrite = each.value.zone_adopted") == 3 * len(context(q)["zone_accounts"])
+
+
 def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:
     name, _, root = rendered
     if name in ("example-seed", "example-acme-full"):

@@ -28,6 +28,12 @@ def app_zone(q: Questionnaire, app: App) -> tuple[str, str]:
     return zone.domain, zone_account(q, zone)
 
 
+def _zone_adopted(q: Questionnaire, domain: str) -> bool:
+    """Whether the zone existed before this code (``existing_zone_id``): it may hold records the
+    questionnaire does not list, which the app's routing records overwrite."""
+    return any(zone.domain == domain and zone.existing_zone_id is not None for zone in q.dns.zones)
+
+
 def _accounts(q: Questionnaire) -> list[str]:
     keys: list[str] = []
     for app in q.website.apps:
@@ -78,6 +84,7 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
             "subdomains": list(app.subdomains),
             "zone": zone,
             "zone_account": zone_account_key,
+            "zone_adopted": _zone_adopted(q, zone),
         }
     return {
         "client_name": q.client.name,
