@@ -158,6 +158,7 @@ def test_removing_a_trusted_service_or_policy_type_disables_it(tmp_path: Path) -
 def _adopt_zone(data: dict[str, Any]) -> None:
     data["dns"]["zones"][0]["existing_zone_id"] = "Z0123456789ABCDEFGHIJ"
     _account(data, "dns")["id"] = "222222222222"
+    _account(data, "dns")["invite"] = True  # an existing account joins the new organisation
 
 
 def test_a_website_added_on_an_adopted_zone_overwrites_its_records(tmp_path: Path) -> None:
