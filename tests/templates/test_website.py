@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from orgscaffold.plan import plan
 from orgscaffold.plan.handover import report_data
@@ -53,6 +54,7 @@ def _two_apps() -> Questionnaire:
             "repository": "https://github.com/acme-widgets/docs",
             "branch": "release/v1",
             "platform": "WEB_COMPUTE",
+            "framework": "adapter",
             "domain": "docs.acme.example",
             "subdomains": ["", "beta"],
         }
@@ -187,6 +189,39 @@ def test_routing_records_overwrite_only_in_adopted_zones(rendered: Rendered) -> 
     }
     text = (root / "records.tf").read_text(encoding="utf-8")
     assert text.count("allow_overwrite = each.value.zone_adopted") == 3 * len(context(q)["zone_accounts"])
+
+
+# What each framework's build leaves for Amplify to deploy (docs/reference.md "Amplify").
+BUILD_OUTPUT = {"static": "dist", "nextjs": ".next", "adapter": ".amplify-hosting"}
+BUILD_SPEC = {"static": "build_spec.yml", "nextjs": "build_spec_nextjs.yml", "adapter": "build_spec_adapter.yml"}
+
+
+def _framework(app: Any) -> str:
+    return str(app.framework or ("nextjs" if app.platform == "WEB_COMPUTE" else "static"))
+
+
+def test_each_app_builds_with_the_spec_of_its_framework(rendered: Rendered) -> None:
+    _, q, root = rendered
+    apps = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))["apps"]
+    for app in q.website.apps:
+        framework = _framework(app)
+        assert apps[app.name]["framework"] == framework
+        spec = yaml.safe_load((root / BUILD_SPEC[framework]).read_text(encoding="utf-8"))
+        assert spec["frontend"]["artifacts"]["baseDirectory"] == BUILD_OUTPUT[framework], app.name
+    # Every framework's build spec is written, so a repository upgraded from answers without
+    # `framework` finds the file its platform's default needs.
+    assert {p.name for p in root.glob("build_spec*.yml")} == set(BUILD_SPEC.values())
+
+
+def test_nextjs_apps_are_labelled_ssr_and_keep_their_build_cache(rendered: Rendered) -> None:
+    _, q, root = rendered
+    if "nextjs" not in {_framework(app) for app in q.website.apps}:
+        pytest.skip("no Next.js app in this questionnaire")
+    spec = yaml.safe_load((root / "build_spec_nextjs.yml").read_text(encoding="utf-8"))
+    assert ".next/cache/**/*" in spec["frontend"]["cache"]["paths"]
+    apps_tf = (root / "apps.tf").read_text(encoding="utf-8")
+    assert 'nextjs = "Next.js - SSR"' in apps_tf
+    assert "framework    = lookup(local.branch_framework, local.framework[each.key], null)" in apps_tf
 
 
 def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:

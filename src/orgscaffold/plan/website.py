@@ -11,7 +11,7 @@ from typing import Any
 from orgscaffold.plan.dns import provider_alias, purpose_account, zone_account
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.models import App
-from orgscaffold.questionnaire.rules import zone_for
+from orgscaffold.questionnaire.rules import framework, zone_for
 
 
 def app_account(q: Questionnaire, app: App) -> str:
@@ -80,6 +80,7 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
             "repository": app.repository,
             "branch": app.branch,
             "platform": app.platform,
+            "framework": framework(app),
             "domain": app.domain,
             "subdomains": list(app.subdomains),
             "zone": zone,
