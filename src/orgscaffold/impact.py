@@ -139,6 +139,36 @@ def _identity(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
             yield Change(repo, Impact.SAFE, f"{noun} {key} is created")
         for key in changed:
             yield Change(repo, Impact.SAFE, f"{noun} {key} is updated in place")
+    # IAM Identity Center looks a customer managed policy up in every account its permission set is
+    # assigned to, and nothing generated creates it (docs/questionnaire.md, "Warnings").
+    before = _policies_needed(old)
+    for (account, policy), sets in _policies_needed(new).items():
+        if (account, policy) not in before:
+            path, _, name = policy.rpartition("/")
+            yield Change(
+                repo,
+                Impact.MANUAL,
+                f"customer managed policy {policy} must exist in account {account}",
+                f"IAM Identity Center refuses the assignment of {', '.join(sets)} there without it: create it "
+                f"first (aws iam create-policy --path {path}/ --policy-name {name}, with your document)",
+            )
+
+
+def _policies_needed(answers: Answers) -> dict[tuple[str, str], list[str]]:
+    """(account, customer managed policy path+name) -> the permission sets assigned there that need it."""
+    sets = _map(answers, "tfvars", "permission_sets")
+    needed: dict[tuple[str, str], list[str]] = {}
+    for assignment in _map(answers, "tfvars", "assignments").values():
+        permission_set = sets.get(assignment.get("permission_set"), {})
+        refs = list(permission_set.get("customer_managed_policies") or [])
+        boundary = (permission_set.get("permissions_boundary") or {}).get("customer_managed_policy")
+        if boundary:
+            refs.append(boundary)
+        for ref in refs:
+            names = needed.setdefault((str(assignment.get("account")), f"{ref['path']}{ref['name']}"), [])
+            if assignment["permission_set"] not in names:
+                names.append(assignment["permission_set"])
+    return needed
 
 
 def _dns(repo: str, old: Answers, new: Answers) -> Iterable[Change]:

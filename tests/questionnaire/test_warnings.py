@@ -75,3 +75,43 @@ def test_warnings_never_make_a_questionnaire_invalid() -> None:
     found: list[Problem] = []
     parse_questionnaire_text(text, warnings=found)
     assert [w.path for w in found] == ["security.password_policy.minimum_length"]
+
+
+def _identity(permission_set: dict[str, Any], accounts: list[str]) -> list[Problem]:
+    data = copy.deepcopy(BASE)
+    data["organization"]["accounts"] = [
+        {"key": key, "name": f"Acme {key}", "email": f"aws+{key}@acme.example"} for key in ("dev", "prod")
+    ]
+    data["identity"] = {
+        "groups": [{"name": "Developers"}],
+        "permission_sets": [{"name": "Dev", **permission_set}],
+        "assignments": [{"permission_set": "Dev", "groups": ["Developers"], "accounts": accounts}] if accounts else [],
+    }
+    found: list[Problem] = []
+    validate_questionnaire(data, warnings=found)
+    return found
+
+
+def test_customer_managed_policies_warn_that_they_must_exist_in_every_assigned_account() -> None:
+    found = _identity(
+        {
+            "customer_managed_policies": [{"name": "dev-extras", "path": "/acme/"}],
+            "permissions_boundary": {"customer_managed_policy": {"name": "dev-boundary"}},
+        },
+        ["management", "*"],
+    )
+    assert [w.path for w in found] == ["identity.permission_sets[0].customer_managed_policies"]
+    message = found[0].message
+    assert "/acme/dev-extras, /dev-boundary (permissions boundary)" in message
+    assert "in accounts management, dev, prod" in message
+    assert "nothing generated creates them" in message and "aws iam create-policy" in message
+
+
+def test_a_customer_managed_boundary_alone_warns_at_the_boundary() -> None:
+    found = _identity({"permissions_boundary": {"customer_managed_policy": {"name": "dev-boundary"}}}, ["dev"])
+    assert [w.path for w in found] == ["identity.permission_sets[0].permissions_boundary.customer_managed_policy"]
+
+
+def test_an_unassigned_permission_set_or_aws_managed_policies_do_not_warn() -> None:
+    assert _identity({"customer_managed_policies": [{"name": "dev-extras"}]}, []) == []
+    assert _identity({"managed_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}, ["dev"]) == []

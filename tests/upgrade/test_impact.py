@@ -190,5 +190,46 @@ def test_a_new_subdomain_on_an_adopted_zone_names_only_the_new_name(tmp_path: Pa
         _adopt_zone(data)
         data["website"]["apps"][0]["subdomains"].append("shop")
 
-    (overwrite,) = [c for c in classify(_answers(tmp_path, _adopt_zone), _answers(tmp_path, more)) if "over existing" in c.what]
+    (overwrite,) = [
+        c for c in classify(_answers(tmp_path, _adopt_zone), _answers(tmp_path, more)) if "over existing" in c.what
+    ]
     assert "a record already at shop.acme.example (same name and type)" in overwrite.why
+
+
+def _extras(data: dict[str, Any]) -> None:
+    """ReadOnlyAccess references a customer managed policy (assigned in dns and website-prod)."""
+    read_only = data["identity"]["permission_sets"][1]
+    read_only["customer_managed_policies"] = [{"name": "acme-extras", "path": "/acme/"}]
+
+
+def test_a_customer_managed_policy_newly_needed_in_an_account_needs_manual_steps(tmp_path: Path) -> None:
+    def more(data: dict[str, Any]) -> None:
+        _extras(data)
+        data["identity"]["assignments"][1]["accounts"].append("management")
+
+    changes = classify(_answers(tmp_path, _extras), _answers(tmp_path, more))
+
+    (needed,) = [c for c in changes if "customer managed policy" in c.what]
+    assert needed.repository == "identity" and needed.impact is Impact.MANUAL
+    assert needed.what == "customer managed policy /acme/acme-extras must exist in account management"
+    assert "aws iam create-policy" in needed.why and "ReadOnlyAccess" in needed.why
+
+
+def test_a_new_customer_managed_policy_or_boundary_is_needed_wherever_its_set_is_assigned(tmp_path: Path) -> None:
+    def boundary(data: dict[str, Any]) -> None:
+        _extras(data)
+        data["identity"]["permission_sets"][1]["permissions_boundary"] = {
+            "customer_managed_policy": {"name": "acme-boundary", "path": "/"}
+        }
+
+    changes = classify(_answers(tmp_path), _answers(tmp_path, boundary))
+    assert sorted(c.what for c in changes if "customer managed policy" in c.what) == [
+        "customer managed policy /acme-boundary must exist in account dns",
+        "customer managed policy /acme-boundary must exist in account website-prod",
+        "customer managed policy /acme/acme-extras must exist in account dns",
+        "customer managed policy /acme/acme-extras must exist in account website-prod",
+    ]
+    # Once they are there, nothing more is needed.
+    assert not [
+        c for c in classify(_answers(tmp_path, boundary), _answers(tmp_path, boundary)) if c.impact is not Impact.SAFE
+    ]

@@ -76,6 +76,50 @@ def _password_policy(q: Questionnaire) -> Iterator[Problem]:
         )
 
 
+def _assigned_accounts(q: Questionnaire, permission_set: str) -> list[str]:
+    """Account keys the permission set is assigned to ('*': every member account), in order."""
+    members = [a.key for a in q.organization.accounts]
+    found: list[str] = []
+    for assignment in q.identity.assignments:
+        if assignment.permission_set != permission_set:
+            continue
+        for key in assignment.accounts:
+            found.extend(k for k in (members if key == "*" else [key]) if k not in found)
+    return found
+
+
+def _customer_managed_policies(q: Questionnaire) -> Iterator[Problem]:
+    """Customer managed policies.
+
+    - A permission set that references customer managed policies, or a customer managed
+      permissions boundary, needs each of them, by name and path, in every account it is assigned
+      to: IAM Identity Center refuses the assignment where one is missing. Nothing generated creates
+      them, because their documents are the client's and not in the questionnaire; the runbook's
+      identity step lists the `aws iam create-policy` commands, and `update` reports an
+      assignment or reference that needs one in another account.
+    """
+    for index, permission_set in enumerate(q.identity.permission_sets):
+        policies = [f"{p.path}{p.name}" for p in permission_set.customer_managed_policies]
+        here = f"identity.permission_sets[{index}].customer_managed_policies"
+        boundary = permission_set.permissions_boundary
+        if boundary is not None and boundary.customer_managed_policy is not None:
+            policies.append(
+                f"{boundary.customer_managed_policy.path}{boundary.customer_managed_policy.name} (permissions boundary)"
+            )
+            if not permission_set.customer_managed_policies:
+                here = f"identity.permission_sets[{index}].permissions_boundary.customer_managed_policy"
+        accounts = _assigned_accounts(q, permission_set.name)
+        if not policies or not accounts:
+            continue
+        yield Problem(
+            here,
+            f"{permission_set.name} references the customer managed policies {', '.join(policies)}: "
+            f"each must exist in accounts {', '.join(accounts)} before the identity apply, or IAM Identity "
+            "Center refuses the assignment there. Create them first (their documents are yours, so nothing "
+            "generated creates them): the runbook's identity step lists the aws iam create-policy commands",
+        )
+
+
 def _adoption(q: Questionnaire) -> Iterator[Problem]:
     """Adopted objects.
 
@@ -89,7 +133,11 @@ def _adoption(q: Questionnaire) -> Iterator[Problem]:
 
 
 # The kinds of warnings, in the order they are printed and documented.
-WARNINGS: tuple[Callable[[Questionnaire], Iterator[Problem]], ...] = (_adoption, _password_policy)
+WARNINGS: tuple[Callable[[Questionnaire], Iterator[Problem]], ...] = (
+    _adoption,
+    _customer_managed_policies,
+    _password_policy,
+)
 
 
 def collect(q: Questionnaire) -> list[Problem]:
