@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+from orgscaffold.plan import plan
+from orgscaffold.questionnaire import parse_questionnaire_text
+from orgscaffold.render import render, template_source
 from tests.conftest import Example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,10 +64,15 @@ def _failed(report: list[Any]) -> list[str]:
     ]
 
 
-def test_checkov_finds_no_failed_check(checkov: Path, example: Example) -> None:
-    folders = [arg for root in example.repositories.values() for arg in ("-d", str(root))]
+def _skipped(report: list[Any]) -> set[str]:
+    return {check["check_id"] for results in _results(report) for check in results.get("skipped_checks", [])}
+
+
+def _run(checkov: Path, roots: list[Path], *options: str) -> list[Any]:
+    """checkov's JSON report over ``roots`` (``--quiet`` among ``options`` leaves out passed and skipped checks)."""
+    folders = [arg for root in roots for arg in ("-d", str(root))]
     result = subprocess.run(
-        [str(checkov), *folders, "--framework", "terraform", "--quiet", "--compact", "-o", "json"],
+        [str(checkov), *folders, "--framework", "terraform", "--compact", "-o", "json", *options],
         capture_output=True,
         text=True,
         timeout=900,
@@ -73,9 +81,36 @@ def test_checkov_finds_no_failed_check(checkov: Path, example: Example) -> None:
         env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
     )
     assert result.returncode in (0, 1), f"checkov crashed: {result.stderr[-2000:]}"
-    report = _documents(result.stdout)
+    return _documents(result.stdout)
+
+
+def test_checkov_finds_no_failed_check(checkov: Path, example: Example) -> None:
+    report = _run(checkov, list(example.repositories.values()), "--quiet")
     assert _passed(report) > 50, "checkov ran almost no check: did it see the repositories?"
     assert _failed(report) == [], "\n".join(_failed(report))
+
+
+# Password answers below the CIS benchmark: the client's to make, so each failing check is waived
+# beside the resource with the answer as the reason (and `check` warns).
+WEAK_PASSWORDS = """
+schema_version: 1
+client: {name: Weak Passwords Ltd, slug: weakpw, primary_region: eu-west-2}
+github: {owner: weakpw}
+organization:
+  management_account: {name: Weak Management, email: aws@weakpw.example}
+security:
+  password_policy: {minimum_length: 10, reuse_prevention: 12, require_symbols: false, max_age_days: 0}
+"""
+
+
+def test_password_answers_below_the_benchmark_are_waived_not_failed(checkov: Path, tmp_path: Path) -> None:
+    q = parse_questionnaire_text(WEAK_PASSWORDS)
+    root = render(plan(q, only={"bootstrap"}), tmp_path, source=template_source())["bootstrap"]
+    checks = ["CKV_AWS_9", "CKV_AWS_10", "CKV_AWS_11", "CKV_AWS_12", "CKV_AWS_13", "CKV_AWS_14", "CKV_AWS_15"]
+    report = _run(checkov, [root], "--check", ",".join(checks))
+    assert _failed(report) == [], "\n".join(_failed(report))
+    assert _skipped(report) == {"CKV_AWS_9", "CKV_AWS_10", "CKV_AWS_13", "CKV_AWS_14"}
+    assert _passed(report) == 3
 
 
 def test_the_check_reads_failures_from_checkov_output() -> None:

@@ -139,6 +139,36 @@ def _identity(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
             yield Change(repo, Impact.SAFE, f"{noun} {key} is created")
         for key in changed:
             yield Change(repo, Impact.SAFE, f"{noun} {key} is updated in place")
+    # IAM Identity Center looks a customer managed policy up in every account its permission set is
+    # assigned to, and nothing generated creates it (docs/questionnaire.md, "Warnings").
+    before = _policies_needed(old)
+    for (account, policy), sets in _policies_needed(new).items():
+        if (account, policy) not in before:
+            path, _, name = policy.rpartition("/")
+            yield Change(
+                repo,
+                Impact.MANUAL,
+                f"customer managed policy {policy} must exist in account {account}",
+                f"IAM Identity Center refuses the assignment of {', '.join(sets)} there without it: create it "
+                f"first (aws iam create-policy --path {path}/ --policy-name {name}, with your document)",
+            )
+
+
+def _policies_needed(answers: Answers) -> dict[tuple[str, str], list[str]]:
+    """(account, customer managed policy path+name) -> the permission sets assigned there that need it."""
+    sets = _map(answers, "tfvars", "permission_sets")
+    needed: dict[tuple[str, str], list[str]] = {}
+    for assignment in _map(answers, "tfvars", "assignments").values():
+        permission_set = sets.get(assignment.get("permission_set"), {})
+        refs = list(permission_set.get("customer_managed_policies") or [])
+        boundary = (permission_set.get("permissions_boundary") or {}).get("customer_managed_policy")
+        if boundary:
+            refs.append(boundary)
+        for ref in refs:
+            names = needed.setdefault((str(assignment.get("account")), f"{ref['path']}{ref['name']}"), [])
+            if assignment["permission_set"] not in names:
+                names.append(assignment["permission_set"])
+    return needed
 
 
 def _dns(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
@@ -165,6 +195,11 @@ def _dns(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
             yield Change(repo, Impact.SAFE, f"zone {zone} settings change")
 
 
+def _served(app: Mapping[str, Any]) -> list[str]:
+    domain = str(app.get("domain", ""))
+    return [f"{prefix}.{domain}" if prefix else domain for prefix in app.get("subdomains") or []]
+
+
 def _website(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
     old_apps, new_apps = _map(old, "tfvars", "apps"), _map(new, "tfvars", "apps")
     added, removed, changed = _keyed(old_apps, new_apps)
@@ -177,6 +212,19 @@ def _website(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
         moving = fields & {"account", "zone", "zone_account", "platform"}
         impact = Impact.REPLACES if moving else Impact.SAFE
         yield Change(repo, impact, f"app {key}: {', '.join(sorted(fields))} changes")
+    # In an adopted zone the routing records overwrite what is there (allow_overwrite in records.tf).
+    for key in [*added, *changed]:
+        app = new_apps[key]
+        before = set(_served(old_apps.get(key, {}))) if old_apps.get(key, {}).get("zone_adopted") else set()
+        names = [name for name in _served(app) if name not in before]
+        if app.get("zone_adopted") and names:
+            yield Change(
+                repo,
+                Impact.REPLACES,
+                f"app {key} writes its routing records over existing ones in the adopted zone {app.get('zone')}",
+                f"a record already at {', '.join(names)} (same name and type) is overwritten and its old value "
+                "lost: list the zone's records first (aws route53 list-resource-record-sets) and keep a copy",
+            )
 
 
 _BY_REPOSITORY: dict[str, Callable[[str, Answers, Answers], Iterable[Change]]] = {
@@ -268,8 +316,13 @@ def classify(old: Mapping[str, Answers], new: Mapping[str, Answers]) -> list[Cha
     changes: list[Change] = []
     settings_reported = False
     for repo in [*new, *(k for k in old if k not in new)]:
+        specific = _BY_REPOSITORY.get(repo)
         if repo not in old:
             changes.append(Change(repo, Impact.SAFE, "repository is new", "render it with orgscaffold new --only"))
+            # What the new repository does on its first apply (a website app in an adopted zone
+            # overwrites records there).
+            if specific is not None:
+                changes.extend(specific(repo, {}, new[repo]))
             continue
         if repo not in new:
             changes.append(
@@ -279,7 +332,6 @@ def classify(old: Mapping[str, Answers], new: Mapping[str, Answers]) -> list[Cha
         if not settings_reported:
             changes.extend(_settings(repo, old[repo], new[repo]))
             settings_reported = True
-        specific = _BY_REPOSITORY.get(repo)
         if specific is not None:
             changes.extend(specific(repo, old[repo], new[repo]))
         changes.extend(_other_tfvars(repo, old[repo], new[repo], _COVERED.get(repo, set())))

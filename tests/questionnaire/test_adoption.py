@@ -49,8 +49,9 @@ def test_the_seed_gets_no_warning() -> None:
 def test_adopted_accounts_are_warned_about_with_their_line() -> None:
     found: list[Problem] = []
     load_questionnaire(EXAMPLES / "acme-full.yaml", warnings=found)
-    assert [w.path for w in found] == ["organization.accounts[2]", "organization.accounts[6]"]
-    warning = found[1]
+    adopted = [w for w in found if w.path.startswith("organization.accounts")]
+    assert [w.path for w in adopted] == ["organization.accounts[2]", "organization.accounts[6]"]
+    warning = adopted[1]
     assert "444455556666" in warning.message and "'Acme Legacy (adopted)'" in warning.message
     assert "replaces the account" in warning.message
     assert warning.line is not None
@@ -107,4 +108,6 @@ def test_check_prints_warnings_and_exits_0(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "warning: organization.accounts[2]: adopted account 555566667777" in result.output
     assert "warning: organization.accounts[6]: adopted account 444455556666" in result.output
-    assert "valid (2 warning(s)); repositories: acme-aws-bootstrap" in result.output
+    # The third: DeveloperAccess's customer managed policies must exist where it is assigned.
+    assert "warning: identity.permission_sets[2].customer_managed_policies: DeveloperAccess" in result.output
+    assert "valid (3 warning(s)); repositories: acme-aws-bootstrap" in result.output

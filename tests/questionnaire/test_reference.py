@@ -5,12 +5,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
-from orgscaffold.questionnaire import rules
+from orgscaffold.questionnaire import rules, warnings
 from orgscaffold.questionnaire.models import Questionnaire
 from orgscaffold.questionnaire.reference import questionnaire_reference
 
@@ -57,10 +59,11 @@ def test_every_field_and_description_is_documented() -> None:
             assert any(field.description.replace("|", "\\|") in line for line in rows), f"{model.__name__}.{name}"
 
 
-def test_every_rule_has_a_title_and_bullets_in_the_reference() -> None:
+@pytest.mark.parametrize("kinds", [rules.RULES, warnings.WARNINGS], ids=["rules", "warnings"])
+def test_every_rule_has_a_title_and_bullets_in_the_reference(kinds: tuple[Callable[..., Any], ...]) -> None:
     text = questionnaire_reference()
-    assert rules.RULES, "no rules registered"
-    for rule in rules.RULES:
+    assert kinds, "none registered"
+    for rule in kinds:
         title, _, body = inspect.cleandoc(rule.__doc__ or "").partition("\n\n")
         bullets = [line for line in body.splitlines() if line.startswith("- ")]
         assert title and bullets, f"{rule.__name__} needs a docstring: a title line, then one bullet per rule"

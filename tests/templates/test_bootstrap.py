@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from orgscaffold.plan import plan, settings
 from orgscaffold.plan.bootstrap import tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
+from orgscaffold.questionnaire.warnings import password_deviations
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from tests.conftest import EXAMPLES
@@ -68,7 +70,7 @@ VARIANT: dict[str, Any] = {
     "security": {
         "cloudtrail": {"enabled": True, "kms": False, "log_retention_days": 0},
         "config": {"enabled": True, "recording_frequency": "DAILY", "aggregator": False},
-        "password_policy": {"max_age_days": 0, "minimum_length": 20},
+        "password_policy": {"max_age_days": 0, "minimum_length": 20, "reuse_prevention": 12, "require_symbols": False},
     },
 }
 
@@ -201,6 +203,19 @@ def test_adoption_is_driven_by_tfvars_importblocks(rendered: Rendered) -> None:
     )
     assert all("var.imports." in block["for_each"] for block in imports)
     assert not any("import" in hcl(path) for path in root.glob("*.tf") if path.name != "imports.tf")
+
+
+def test_password_answers_below_the_benchmark_carry_their_checkov_skip(rendered: Rendered) -> None:
+    name, q, root = rendered
+    text = (root / "password_policy.tf").read_text(encoding="utf-8")
+    skips = re.findall(r"# checkov:skip=(CKV_AWS_\d+):(.*)", text)
+    expected = {"seed": ["CKV_AWS_9"], "variant": ["CKV_AWS_9", "CKV_AWS_13", "CKV_AWS_14"]}[name]
+    assert [check for check, _ in skips] == expected
+    assert [b.check for b in password_deviations(q.security.password_policy)] == expected[1:]
+    reasons = dict(skips)
+    if name == "variant":
+        assert "security.password_policy.reuse_prevention = 12" in reasons["CKV_AWS_13"]
+        assert "security.password_policy.require_symbols = false" in reasons["CKV_AWS_14"]
 
 
 def test_migrate_state_script(rendered: Rendered) -> None:

@@ -350,7 +350,7 @@ def test_the_website_role_in_the_dns_account_changes_only_the_website_names() ->
         "route53:ChangeResourceRecordSetsRecordTypes": "false",
     }
     assert change["Condition"]["ForAllValues:StringEquals"] == {
-        "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"]
+        "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME"]
     }
 
 

@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from orgscaffold.plan import plan
-from orgscaffold.plan.website import context, tfvars
+from orgscaffold.plan.handover import report_data
+from orgscaffold.plan.website import app_zone, context, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from tests.conftest import EXAMPLES
-from tests.templates.helpers import assert_typed_described_variables
+from tests.templates.helpers import assert_typed_described_variables, hcl
 
 from .test_dns import BASE
 
@@ -52,6 +54,7 @@ def _two_apps() -> Questionnaire:
             "repository": "https://github.com/acme-widgets/docs",
             "branch": "release/v1",
             "platform": "WEB_COMPUTE",
+            "framework": "adapter",
             "domain": "docs.acme.example",
             "subdomains": ["", "beta"],
         }
@@ -154,6 +157,71 @@ def test_records_go_to_the_dns_account_with_remote_state_zone_ids(rendered: Rend
     assert '"Z2FDTNDATAQYW2"' in text
     association = (root / "modules/app/main.tf").read_text(encoding="utf-8")
     assert "wait_for_verification = false" in association and 'stage             = "PRODUCTION"' in association
+
+
+def test_the_apex_gets_an_ipv6_alias_beside_the_ipv4_one(rendered: Rendered) -> None:
+    _, q, root = rendered
+    records = {
+        name: body
+        for block in hcl(root / "records.tf")["resource"]
+        for name, body in block['"aws_route53_record"'].items()
+    }
+    for account in context(q)["zone_accounts"]:
+        ipv4, ipv6 = records[f'"apex_{account["alias"]}"'], records[f'"apex_ipv6_{account["alias"]}"']
+        assert (ipv4["type"], ipv6["type"]) == ('"A"', '"AAAA"')
+        assert ipv6["alias"][0]["zone_id"] == ipv4["alias"][0]["zone_id"] == "${local.cloudfront_zone_id}"
+        assert "local.routing_ipv6" in ipv6["for_each"] and "ttl" not in ipv6
+    apex_apps = [a.name for a in q.website.apps if "" in a.subdomains and app_zone(q, a)[0] == a.domain]
+    inventory = {(w["name"], w["type"]) for zone in report_data(q)["dns"] for w in zone["website"]}
+    for app in q.website.apps:
+        if app.name in apex_apps:
+            assert {(app.domain, "A"), (app.domain, "AAAA")} <= inventory
+    outputs = (root / "outputs.tf").read_text(encoding="utf-8")
+    assert "aws_route53_record.apex_ipv6_" in outputs
+
+
+def test_routing_records_overwrite_only_in_adopted_zones(rendered: Rendered) -> None:
+    _, q, root = rendered
+    adopted = {zone.domain for zone in q.dns.zones if zone.existing_zone_id}
+    apps = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))["apps"]
+    assert {name: app["zone_adopted"] for name, app in apps.items()} == {
+        app.name: app_zone(q, app)[0] in adopted for app in q.website.apps
+    }
+    text = (root / "records.tf").read_text(encoding="utf-8")
+    assert text.count("allow_overwrite = each.value.zone_adopted") == 3 * len(context(q)["zone_accounts"])
+
+
+# What each framework's build leaves for Amplify to deploy (docs/reference.md "Amplify").
+BUILD_OUTPUT = {"static": "dist", "nextjs": ".next", "adapter": ".amplify-hosting"}
+BUILD_SPEC = {"static": "build_spec.yml", "nextjs": "build_spec_nextjs.yml", "adapter": "build_spec_adapter.yml"}
+
+
+def _framework(app: Any) -> str:
+    return str(app.framework or ("nextjs" if app.platform == "WEB_COMPUTE" else "static"))
+
+
+def test_each_app_builds_with_the_spec_of_its_framework(rendered: Rendered) -> None:
+    _, q, root = rendered
+    apps = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))["apps"]
+    for app in q.website.apps:
+        framework = _framework(app)
+        assert apps[app.name]["framework"] == framework
+        spec = yaml.safe_load((root / BUILD_SPEC[framework]).read_text(encoding="utf-8"))
+        assert spec["frontend"]["artifacts"]["baseDirectory"] == BUILD_OUTPUT[framework], app.name
+    # Every framework's build spec is written, so a repository upgraded from answers without
+    # `framework` finds the file its platform's default needs.
+    assert {p.name for p in root.glob("build_spec*.yml")} == set(BUILD_SPEC.values())
+
+
+def test_nextjs_apps_are_labelled_ssr_and_keep_their_build_cache(rendered: Rendered) -> None:
+    _, q, root = rendered
+    if "nextjs" not in {_framework(app) for app in q.website.apps}:
+        pytest.skip("no Next.js app in this questionnaire")
+    spec = yaml.safe_load((root / "build_spec_nextjs.yml").read_text(encoding="utf-8"))
+    assert ".next/cache/**/*" in spec["frontend"]["cache"]["paths"]
+    apps_tf = (root / "apps.tf").read_text(encoding="utf-8")
+    assert 'nextjs = "Next.js - SSR"' in apps_tf
+    assert "framework    = lookup(local.branch_framework, local.framework[each.key], null)" in apps_tf
 
 
 def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:

@@ -153,3 +153,83 @@ def test_removing_a_trusted_service_or_policy_type_disables_it(tmp_path: Path) -
         "the organisation is disabled",
     ]
     assert any(c.impact is Impact.SAFE and c.what == "trusted service ram.amazonaws.com is enabled" for c in changes)
+
+
+def _adopt_zone(data: dict[str, Any]) -> None:
+    data["dns"]["zones"][0]["existing_zone_id"] = "Z0123456789ABCDEFGHIJ"
+    _account(data, "dns")["id"] = "222222222222"
+    _account(data, "dns")["invite"] = True  # an existing account joins the new organisation
+
+
+def test_a_website_added_on_an_adopted_zone_overwrites_its_records(tmp_path: Path) -> None:
+    def no_website(data: dict[str, Any]) -> None:
+        _adopt_zone(data)
+        del data["website"]
+
+    changes = classify(_answers(tmp_path, no_website), _answers(tmp_path, _adopt_zone))
+
+    (overwrite,) = [c for c in changes if "over existing ones" in c.what]
+    assert overwrite.repository == "website" and overwrite.impact is Impact.REPLACES
+    assert (
+        overwrite.what == "app acme-site writes its routing records over existing ones in the adopted zone acme.example"
+    )
+    assert "acme.example, www.acme.example" in overwrite.why
+    assert overwrite in destructive(changes)
+
+
+def test_a_website_added_on_a_zone_of_its_own_overwrites_nothing(tmp_path: Path) -> None:
+    def no_website(data: dict[str, Any]) -> None:
+        del data["website"]
+
+    changes = classify(_answers(tmp_path, no_website), _answers(tmp_path))
+    assert not [c for c in changes if "over existing ones" in c.what]
+
+
+def test_a_new_subdomain_on_an_adopted_zone_names_only_the_new_name(tmp_path: Path) -> None:
+    def more(data: dict[str, Any]) -> None:
+        _adopt_zone(data)
+        data["website"]["apps"][0]["subdomains"].append("shop")
+
+    (overwrite,) = [
+        c for c in classify(_answers(tmp_path, _adopt_zone), _answers(tmp_path, more)) if "over existing" in c.what
+    ]
+    assert "a record already at shop.acme.example (same name and type)" in overwrite.why
+
+
+def _extras(data: dict[str, Any]) -> None:
+    """ReadOnlyAccess references a customer managed policy (assigned in dns and website-prod)."""
+    read_only = data["identity"]["permission_sets"][1]
+    read_only["customer_managed_policies"] = [{"name": "acme-extras", "path": "/acme/"}]
+
+
+def test_a_customer_managed_policy_newly_needed_in_an_account_needs_manual_steps(tmp_path: Path) -> None:
+    def more(data: dict[str, Any]) -> None:
+        _extras(data)
+        data["identity"]["assignments"][1]["accounts"].append("management")
+
+    changes = classify(_answers(tmp_path, _extras), _answers(tmp_path, more))
+
+    (needed,) = [c for c in changes if "customer managed policy" in c.what]
+    assert needed.repository == "identity" and needed.impact is Impact.MANUAL
+    assert needed.what == "customer managed policy /acme/acme-extras must exist in account management"
+    assert "aws iam create-policy" in needed.why and "ReadOnlyAccess" in needed.why
+
+
+def test_a_new_customer_managed_policy_or_boundary_is_needed_wherever_its_set_is_assigned(tmp_path: Path) -> None:
+    def boundary(data: dict[str, Any]) -> None:
+        _extras(data)
+        data["identity"]["permission_sets"][1]["permissions_boundary"] = {
+            "customer_managed_policy": {"name": "acme-boundary", "path": "/"}
+        }
+
+    changes = classify(_answers(tmp_path), _answers(tmp_path, boundary))
+    assert sorted(c.what for c in changes if "customer managed policy" in c.what) == [
+        "customer managed policy /acme-boundary must exist in account dns",
+        "customer managed policy /acme-boundary must exist in account website-prod",
+        "customer managed policy /acme/acme-extras must exist in account dns",
+        "customer managed policy /acme/acme-extras must exist in account website-prod",
+    ]
+    # Once they are there, nothing more is needed.
+    assert not [
+        c for c in classify(_answers(tmp_path, boundary), _answers(tmp_path, boundary)) if c.impact is not Impact.SAFE
+    ]

@@ -48,9 +48,13 @@ def _add_moves(template: Path, *moves: dict[str, Any]) -> None:
 
 
 def _rename(template: Path, source: str, target: str, version: str, change: Callable[[str], str]) -> None:
-    """Rename a file of the bootstrap template, change its content, and record the move."""
-    old = _tpl(template) / source
-    new = _tpl(template) / target
+    """Rename a file of the bootstrap template, change its content, and record the move.
+
+    ``source`` and ``target`` are rendered paths; a template file rendered through Jinja keeps its
+    ``.jinja`` suffix."""
+    suffix = ".jinja" if (_tpl(template) / f"{source}.jinja").is_file() else ""
+    old = _tpl(template) / f"{source}{suffix}"
+    new = _tpl(template) / f"{target}{suffix}"
     new.parent.mkdir(parents=True, exist_ok=True)
     new.write_text(change(old.read_text()))
     new.chmod(old.stat().st_mode)
@@ -220,7 +224,7 @@ def test_a_removed_file_the_client_edited_is_kept_beside_the_deletion(client: Cl
     edited = _edit_policy(bootstrap)
 
     def remove(template: Path) -> None:
-        (_tpl(template) / POLICY).unlink()
+        (_tpl(template) / f"{POLICY}.jinja").unlink()
         (_tpl(template) / "outputs.tf").unlink()  # not edited by the client: simply removed
 
     client.change_template("2.0.0", remove)

@@ -56,8 +56,8 @@ DEPLOYING = ("dns", "website")
 # https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
 RECORD_NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
 RECORD_TYPES_KEY = "route53:ChangeResourceRecordSetsRecordTypes"
-# The record types the website writes (records.tf): CNAMEs and the apex alias.
-WEBSITE_RECORD_TYPES = ("A", "CNAME")
+# The record types the website writes (records.tf): CNAMEs and the apex aliases (IPv4 and IPv6).
+WEBSITE_RECORD_TYPES = ("A", "AAAA", "CNAME")
 
 
 def minify(document: dict[str, Any]) -> str:

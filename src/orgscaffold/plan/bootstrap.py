@@ -26,13 +26,29 @@ from orgscaffold.plan.repositories import rendered_repositories
 from orgscaffold.plan.subjects import apply_subjects, plan_subjects, subject_form
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.rules import ou_paths
+from orgscaffold.questionnaire.warnings import password_deviations
 
 __all__ = ["STATE_READS", "context", "tfvars"]
 
 
 def context(q: Questionnaire) -> dict[str, Any]:
-    """Static values the bootstrap templates need (none: adoption is driven by tfvars)."""
-    return {}
+    """Static values the bootstrap templates need (adoption is driven by tfvars).
+
+    ``password_waivers``: the checkov checks that the client's password policy answers fail, each
+    with the reason written beside the skip in ``password_policy.tf`` (``check`` warns about them).
+    """
+    policy = q.security.password_policy
+    return {
+        "password_waivers": [
+            {
+                "check": benchmark.check,
+                "reason": f"{benchmark.field} is the client's answer "
+                f"(security.password_policy.{benchmark.field} = {str(benchmark.value(policy)).lower()}, "
+                f"{benchmark.source}: {benchmark.expected}); orgscaffold check warns about it.",
+            }
+            for benchmark in password_deviations(policy)
+        ]
+    }
 
 
 def tfvars(q: Questionnaire) -> dict[str, Any]:

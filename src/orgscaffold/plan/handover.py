@@ -197,8 +197,9 @@ def _website_names(q: Questionnaire) -> dict[str, list[dict[str, str]]]:
         zone, _ = website_plan.app_zone(q, app)
         for prefix in app.subdomains:
             name = f"{prefix}.{app.domain}" if prefix else app.domain
-            # As records.tf does: an alias at the zone apex (no CNAME there), a CNAME elsewhere.
-            names.setdefault(zone, []).append({"name": name, "type": "A" if name == zone else "CNAME", "app": app.name})
+            # As records.tf does: A and AAAA aliases at the zone apex (no CNAME there), a CNAME elsewhere.
+            for kind in ("A", "AAAA") if name == zone else ("CNAME",):
+                names.setdefault(zone, []).append({"name": name, "type": kind, "app": app.name})
     return names
 
 

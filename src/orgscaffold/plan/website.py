@@ -11,7 +11,7 @@ from typing import Any
 from orgscaffold.plan.dns import provider_alias, purpose_account, zone_account
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.models import App
-from orgscaffold.questionnaire.rules import zone_for
+from orgscaffold.questionnaire.rules import framework, zone_for
 
 
 def app_account(q: Questionnaire, app: App) -> str:
@@ -26,6 +26,12 @@ def app_zone(q: Questionnaire, app: App) -> tuple[str, str]:
         raise ValueError(f"{app.domain} is not inside any zone of dns.zones")
     zone = q.dns.zones[found[0]]
     return zone.domain, zone_account(q, zone)
+
+
+def _zone_adopted(q: Questionnaire, domain: str) -> bool:
+    """Whether the zone existed before this code (``existing_zone_id``): it may hold records the
+    questionnaire does not list, which the app's routing records overwrite."""
+    return any(zone.domain == domain and zone.existing_zone_id is not None for zone in q.dns.zones)
 
 
 def _accounts(q: Questionnaire) -> list[str]:
@@ -74,10 +80,12 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
             "repository": app.repository,
             "branch": app.branch,
             "platform": app.platform,
+            "framework": framework(app),
             "domain": app.domain,
             "subdomains": list(app.subdomains),
             "zone": zone,
             "zone_account": zone_account_key,
+            "zone_adopted": _zone_adopted(q, zone),
         }
     return {
         "client_name": q.client.name,

@@ -10,9 +10,10 @@ import yaml
 from pydantic import ValidationError
 
 from orgscaffold.errors import Problem, QuestionnaireError
-from orgscaffold.questionnaire import adoption_rules, rules
+from orgscaffold.questionnaire import rules
 from orgscaffold.questionnaire.models import PATTERN_HINTS, Questionnaire
 from orgscaffold.questionnaire.partial import clean_loc, path_of, prune
+from orgscaffold.questionnaire.warnings import collect as collect_warnings
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -98,7 +99,7 @@ def validate_questionnaire(
     """Validate already-parsed questionnaire data; raise QuestionnaireError with every problem.
 
     ``warnings``, when given, receives what a valid questionnaire should still have checked by a
-    person (:func:`orgscaffold.questionnaire.adoption_rules.warnings`); they never fail validation.
+    person (:mod:`orgscaffold.questionnaire.warnings`); they never fail validation.
     """
     lines = lines or {}
     if not isinstance(data, dict):
@@ -123,9 +124,7 @@ def validate_questionnaire(
     if problems:
         raise QuestionnaireError(source, problems)
     if warnings is not None:
-        warnings.extend(
-            Problem(p.path, p.message, _line_for(p.path, lines)) for p in adoption_rules.warnings(questionnaire)
-        )
+        warnings.extend(Problem(p.path, p.message, _line_for(p.path, lines)) for p in collect_warnings(questionnaire))
     return questionnaire
 
 

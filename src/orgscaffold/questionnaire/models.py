@@ -641,6 +641,17 @@ class App(Model):
     )
     branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]{1,255}$", description="Production branch.")
     platform: Literal["WEB", "WEB_COMPUTE"] = Field(default="WEB", description="Static (WEB) or SSR (WEB_COMPUTE).")
+    framework: Literal["static", "nextjs", "adapter"] | None = Field(
+        default=None,
+        description=(
+            "How the site builds, which decides the default build spec: static (npm run build writes "
+            "dist/; platform WEB), nextjs (Next.js 12 or later with server-side rendering, output .next/; "
+            "platform WEB_COMPUTE) or adapter (another SSR framework, such as Nuxt, Astro or SvelteKit, "
+            "whose Amplify adapter writes .amplify-hosting/; platform WEB_COMPUTE). "
+            "Default: static for WEB, nextjs for WEB_COMPUTE. An amplify.yml in the site's repository "
+            "overrides the build spec."
+        ),
+    )
     domain: str = Field(max_length=64, description="A zone in dns.zones or a name inside one.")
     subdomains: list[str] = Field(
         default_factory=lambda: [""], description="Subdomain prefixes; '' = the domain itself."

@@ -1,7 +1,7 @@
 """The questionnaire reference (``docs/questionnaire.md``, ``orgscaffold schema --format markdown``).
 
 Generated from the models (field names, types, defaults, constraints and descriptions) and from
-the docstrings of the cross-item rules, so the document cannot drift from what ``check`` enforces:
+the docstrings of the cross-item rules and of the warnings, so the document cannot drift from what ``check`` enforces:
 a test compares the committed file with this output.
 """
 
@@ -11,12 +11,12 @@ import inspect
 import json
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
-from orgscaffold.questionnaire import rules
+from orgscaffold.questionnaire import rules, warnings
 from orgscaffold.questionnaire.models import PATTERN_HINTS, Questionnaire
 
 _INTRO = """\
@@ -165,8 +165,8 @@ def _sections(model: type[BaseModel], path: str, defs: dict[str, Any], seen: dic
             yield from _sections(child, child_path, defs, seen)
 
 
-def _rule_lines() -> Iterator[str]:
-    for rule in rules.RULES:
+def _rule_lines(kinds: Iterable[Callable[..., Any]]) -> Iterator[str]:
+    for rule in kinds:
         doc = inspect.cleandoc(rule.__doc__ or "")
         title, _, body = doc.partition("\n\n")
         yield f"### {title.rstrip('.')}\n\n{body.strip()}\n"
@@ -179,5 +179,10 @@ def questionnaire_reference() -> str:
     parts.append(
         "## Rules across fields\n\nChecked once every field is valid on its own; each problem names the field.\n"
     )
-    parts.extend(_rule_lines())
+    parts.extend(_rule_lines(rules.RULES))
+    parts.append(
+        "## Warnings\n\nWhat a valid questionnaire should still have checked by a person: `orgscaffold check`\n"
+        "prints each with its field and still exits with status 0.\n"
+    )
+    parts.extend(_rule_lines(warnings.WARNINGS))
     return "\n".join(parts)

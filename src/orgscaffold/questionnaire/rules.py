@@ -18,7 +18,7 @@ from orgscaffold.questionnaire.guardrails import (
     guardrail_document,
     minified_size,
 )
-from orgscaffold.questionnaire.models import OrganizationalUnit, Questionnaire
+from orgscaffold.questionnaire.models import App, OrganizationalUnit, Questionnaire
 
 # A message that names another item names it by its full field path (never by a bare index), so
 # the path can be mapped back when the rules ran on a pruned questionnaire (partial.py).
@@ -261,6 +261,15 @@ def _fqdn_or_none(name: str, zone: str) -> str | None:
         return None
 
 
+# The frameworks whose default build spec fits each Amplify platform (docs/questionnaire.md).
+FRAMEWORKS: dict[str, tuple[str, ...]] = {"WEB": ("static",), "WEB_COMPUTE": ("nextjs", "adapter")}
+
+
+def framework(app: App) -> str:
+    """The app's framework: the one given, else the platform's default (static, or Next.js for SSR)."""
+    return app.framework or FRAMEWORKS[app.platform][0]
+
+
 def _website(q: Questionnaire) -> Iterator[Problem]:
     """Websites.
 
@@ -270,6 +279,9 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
       if any issue certificates, allow Amazon (`0 issue "amazon.com"`).
     - A name an app serves has no A, AAAA or CNAME record of its own in the zone (the app's routing
       record would clash with it).
+    - An app's `framework` fits its `platform`: `static` is built for `WEB`, `nextjs` and `adapter`
+      for `WEB_COMPUTE` (Amplify serves a static site's files, and runs server-side rendering only
+      on `WEB_COMPUTE`).
     """
     yield from _duplicates([a.name for a in q.website.apps], "website.apps[{}].name", "app name")
     for index, app in enumerate(q.website.apps):
@@ -280,6 +292,18 @@ def _website(q: Questionnaire) -> Iterator[Problem]:
                 yield Problem(f"{here}.account", why)
         elif not _account_ref_ok(q, app.account):
             yield Problem(f"{here}.account", f"account {app.account!r} is not an account key")
+        if app.framework is not None and app.framework not in FRAMEWORKS[app.platform]:
+            wanted = "WEB" if app.platform == "WEB_COMPUTE" else "WEB_COMPUTE"
+            yield Problem(
+                f"{here}.framework",
+                f"{app.framework} needs platform {wanted}: on {app.platform} Amplify "
+                + (
+                    "serves the build output as files and runs no server-side rendering"
+                    if app.platform == "WEB"
+                    else "deploys server-side rendering (.next/ or .amplify-hosting/), not a dist/ folder"
+                )
+                + f"; set platform: {wanted}, or framework: {' or '.join(FRAMEWORKS[app.platform])}",
+            )
         found = zone_for(q, app.domain)
         if found is None and not _complete("dns.zones"):
             continue  # the zone may be one that failed validation

@@ -199,6 +199,7 @@ website:
       repository: https://github.com/example-org/website
       branch: main
       platform: WEB                    # WEB (static) | WEB_COMPUTE (server-side rendering)
+      # framework: static              # WEB: static (dist/); WEB_COMPUTE: nextjs (default) | adapter
       domain: example.com              # a zone in dns.zones or a name inside one; <= 64 characters
       subdomains: ["", www]            # "" = the domain itself; no other record may use these names
 """

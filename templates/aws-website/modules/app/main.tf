@@ -20,6 +20,7 @@ resource "aws_amplify_app" "this" {
 resource "aws_amplify_branch" "this" {
   app_id            = aws_amplify_app.this.id
   branch_name       = var.branch
+  framework         = var.framework
   stage             = "PRODUCTION"
   enable_auto_build = true
   tags              = var.tags

@@ -23,6 +23,12 @@ variable "platform" {
   description = "WEB (static) or WEB_COMPUTE (server-side rendering)."
 }
 
+variable "framework" {
+  type        = string
+  description = "Framework label of the production branch (\"Next.js - SSR\" for a Next.js app on WEB_COMPUTE); null leaves it unset."
+  default     = null
+}
+
 variable "build_spec" {
   type        = string
   description = "Default build specification; an amplify.yml in the site's repository takes precedence."
