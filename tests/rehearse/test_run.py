@@ -111,10 +111,13 @@ def _calls(log: Path) -> list[dict[str, Any]]:
 
 
 def _runbook_tofu_lines(runbook: str) -> list[tuple[str, list[str]]]:
-    """(repository, arguments) of every tofu line of the runbook that touches AWS, in order."""
+    """(repository, arguments) of every tofu line of the runbook that touches AWS, in order (not the
+    mocked tests, nor the provider lock, which reads the registry)."""
     lines = []
     for command in commands(runbook):
-        if command.tool == "tofu" and command.words[1] != "test" and "|" not in command.words:
+        if command.tool != "tofu" or "|" in command.words:
+            continue
+        if command.words[1] != "test" and tuple(command.words[1:3]) != ("providers", "lock"):
             lines.append((command.repository or "", list(command.words[1:])))
     return lines
 

@@ -2,7 +2,8 @@
 
 ``tofu`` lines run with the toolchain's binary, with ``-input=false -no-color`` added; an ``init``
 on the S3 backend also gets the emulator's ``-backend-config``. ``tofu test`` is the exception: its
-mocked tests call no AWS API and change nothing (``orgscaffold validate --cli`` runs them).
+mocked tests call no AWS API and change nothing (``orgscaffold validate --cli`` runs them), and so
+is ``tofu providers lock``, which reads the registry (no network here) and touches no AWS.
 ``scripts/`` lines run as they are (with ``TF`` set to the binary); ``export``, ``unset`` and
 ``rm -f`` change the environment or the copy as in a shell. The invitation line of an invited
 account makes it join in the emulator. Everything else (``gh``, ``git``, ``aws`` checks, ``dig``)
@@ -115,6 +116,10 @@ class Runner:
                 # Mocked tests call no AWS API and change no state; `orgscaffold new` and
                 # `orgscaffold validate --cli` run them. Here they would only double the time.
                 self._skip("tofu test (mocked, no AWS calls: `orgscaffold validate --cli` runs them)")
+            elif words[:3] == ["tofu", "providers", "lock"]:
+                # It hashes the provider packages of every platform from the registry; the
+                # rehearsal has no network, and the lock file changes nothing in AWS.
+                self._skip("tofu providers lock (the registry, for every platform: no network here)")
             elif words[0] == "tofu":
                 self._tofu(command, words[1:], rest)
             elif words[0] == "rm":
