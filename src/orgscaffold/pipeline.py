@@ -11,7 +11,6 @@ slowest repository. The checks across repositories and the move into the output 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from orgscaffold.errors import VerificationError
 from orgscaffold.plan import RepoPlan, parse_only, plan
 from orgscaffold.plan.names import Names
 from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
-from orgscaffold.publish import Published, check_destination, commit_repository, publish
+from orgscaffold.publish import Published, check_destination, commit_repository, publish, staging_folder
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire
 from orgscaffold.reading import read_answers
 from orgscaffold.render import render_each
@@ -64,8 +63,7 @@ def new(
     plans = plan(q, only=keys)
     check_destination(output, [p.name for p in plans], force=force)
     source = template_source(template, vcs_ref=vcs_ref)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    staging = staging_folder(output)
     message = f"Initial render by orgscaffold {__version__}\n\nGenerated from {questionnaire.name}."
     positions = {p.key: position for position, p in enumerate(plans, start=1)}
 
