@@ -9,6 +9,7 @@ mirror are available): init, validate, fmt -check and test.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,11 @@ __all__ = ["Finding", "RepositoryCheck", "Report", "check_repository", "conclude
 
 
 def find_repositories(root: Path) -> dict[str, Path]:
-    """Generated repositories at ``root`` (itself one, or its subfolders), in deployment order."""
+    """Generated repositories at ``root`` (itself one, or its subfolders), in deployment order.
+
+    The paths are absolute (symbolic links kept), so that ``.`` is found under its folder's name.
+    """
+    root = Path(os.path.abspath(root))  # noqa: PTH100 - resolve() would follow symbolic links
     candidates = [root] if (root / ANSWERS_FILE).is_file() else sorted(p for p in root.iterdir() if p.is_dir())
     found: list[tuple[int, str, Path]] = []
     for path in candidates:
