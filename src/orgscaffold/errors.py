@@ -52,6 +52,10 @@ class DirtyRepositoryError(UserError):
     """Raised when upgrade or update meets a repository with uncommitted changes (nothing is changed)."""
 
 
+class OutdatedAnswersError(UserError):
+    """Raised when upgrade meets answers files older than the templates need (run update first; nothing is changed)."""
+
+
 class DestructiveChangeError(UserError):
     """Raised when update would make destructive changes and --yes was not given (nothing is changed)."""
 

@@ -18,6 +18,7 @@ from orgscaffold.errors import (
     DestructiveChangeError,
     DirtyRepositoryError,
     GitError,
+    OutdatedAnswersError,
     TemplateSourceError,
     UserError,
 )
@@ -35,6 +36,11 @@ Progress = Callable[[str], None] | None
 
 # `tofu init` writes the provider lock file; it belongs in git (the providers' versions and checksums).
 LOCK_FILE = ".terraform.lock.hcl"
+# An answer that every answers file has from this release on, and none before it had: an answers
+# file without it lacks answers this version's templates read (CHANGELOG, migration notes), and gets
+# this version's answers from `update` (on its recorded templates) before `upgrade`. When a release's
+# templates read answers the release before did not record, point this at one of the new answers.
+CURRENT_ANSWERS_MARK = ("settings", "github", "plan_environment")
 _LISTED_FILES = 3
 
 
@@ -110,6 +116,39 @@ def require_clean(repositories: Mapping[str, Path]) -> None:
     raise DirtyRepositoryError(f"uncommitted changes in {listed}: commit or stash them first; nothing was changed")
 
 
+def _has_current_answers(answers: Mapping[str, Any]) -> bool:
+    value: Any = answers
+    for key in CURRENT_ANSWERS_MARK:
+        if not isinstance(value, Mapping) or key not in value:
+            return False
+        value = value[key]
+    return True
+
+
+def require_current_answers(repositories: Mapping[str, Path], directory: Path, vcs_ref: str | None) -> None:
+    """Refuse repositories whose answers files predate answers this version's templates read.
+
+    ``copier update`` replays the recorded answers on the new templates, which would then fail on
+    an answer that is not there. ``update`` records this version's answers first (on the recorded
+    templates), after which ``upgrade`` works. Nothing is changed.
+    """
+    outdated: dict[str, str] = {}
+    for name, path in repositories.items():
+        answers = read_answers(path) or {}
+        commit = str(answers.get("_commit"))
+        if not _has_current_answers(answers) and vcs_ref != commit:
+            outdated[name] = commit
+    if not outdated:
+        return
+    versions = " and ".join(sorted(set(outdated.values())))
+    raise OutdatedAnswersError(
+        f"{', '.join(outdated)}: rendered by orgscaffold {versions}, whose answers files lack answers this "
+        f"version's templates need: run `orgscaffold update {directory} -q questionnaire.yaml` first "
+        f"(with the client's questionnaire; it records this version's answers on the {versions} templates), "
+        f"commit, then run `orgscaffold upgrade {directory}` again; nothing was changed"
+    )
+
+
 def _restore(path: Path) -> None:
     """Put a repository back at its last commit after a failed update (it was clean before, so only
     the update's own changes go; ignored files stay)."""
@@ -169,6 +208,7 @@ def upgrade(
     """
     repositories = _repositories(directory)
     require_clean(repositories)
+    require_current_answers(repositories, directory, vcs_ref)
     sources = {
         name: _source((read_answers(path) or {}).get("_src_path"), template, vcs_ref)
         for name, path in repositories.items()
