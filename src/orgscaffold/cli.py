@@ -424,8 +424,10 @@ def _print_upgrade(result: UpgradeResult) -> None:
             _err(f"conflict: {name}/{file}{where}")
     if result.conflicts:
         _err("resolve the conflicts, then commit; nothing was committed")
-    else:
+    elif any(done.changes for done in result.repositories.values()):
         typer.secho("review the changes with git diff, then commit them", fg=typer.colors.GREEN, err=True)
+    else:
+        typer.secho("already up to date: nothing changed", fg=typer.colors.GREEN, err=True)
 
 
 @app.command()

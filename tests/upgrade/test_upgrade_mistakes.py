@@ -140,3 +140,11 @@ def test_the_runbook_s_init_then_commit_leaves_upgrades_working(
     assert result.exit_code == 0, result.output
     assert _commit_of(bootstrap) == "2.0.0"
     assert git(bootstrap, "ls-files", LOCK_FILE) == f"{LOCK_FILE}\n"
+
+
+def test_an_upgrade_with_nothing_to_do_says_so(client: Client) -> None:
+    result = runner.invoke(app, ["upgrade", str(client.output)])
+    assert result.exit_code == 0, result.output
+    assert "already up to date" in result.output
+    assert "git diff" not in result.output
+    _untouched(client)
