@@ -8,8 +8,9 @@ own definitions; cloudsplaining (Salesforce) reports privilege escalation, data 
 resource exposure and infrastructure modification. Both run offline from their bundled data.
 
 They have their own dependencies (boto3, policy_sentry), so they live in their own virtual
-environment, ``.venv-iamlint`` at the repository root (``ORGSCAFFOLD_IAMLINT_VENV``), created on
-first use with pinned versions, as checkov does (tests/test_checkov.py).
+environment, ``.venv-iamlint`` at the repository root (``ORGSCAFFOLD_IAMLINT_VENV``), which
+``scripts/test`` installs from the pinned ``tests/requirements-iamlint.txt``, as it does checkov's
+(tests/test_checkov.py). The tests never install anything: without it they skip, saying so.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import fnmatch
 import json
 import os
 import subprocess
-import venv
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("ORGSCAFFOLD_IAMLINT_VENV", ROOT / ".venv-iamlint"))
-LINTERS = ("parliament==1.6.4", "cloudsplaining==0.9.1")
 RUNNER = Path(__file__).with_name("iam_lint_runner.py")
 
 # What the templates put in place of the placeholders (any valid values do).
@@ -98,7 +97,7 @@ REASONS: list[tuple[tuple[str, str, str, str], str]] = [
 
 @pytest.fixture(scope="session")
 def linter_python() -> Path:
-    """The Python of the linters' virtual environment, created when missing."""
+    """The Python of the linters' virtual environment (skips when scripts/test has not installed it)."""
     python = VENV / "bin" / "python"
     probe = (
         subprocess.run([str(python), "-c", "import parliament, cloudsplaining"], capture_output=True, check=False)
@@ -106,17 +105,9 @@ def linter_python() -> Path:
         else None
     )
     if probe is None or probe.returncode != 0:
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-        install = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *LINTERS],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
+        pytest.skip(
+            f"the IAM linters are not installed in {VENV}: scripts/test installs them (tests/requirements-iamlint.txt)"
         )
-        if install.returncode != 0:
-            tail = (install.stderr or install.stdout).strip().splitlines()[-1:] or ["no output"]
-            pytest.skip(f"the IAM linters could not be installed into {VENV}: {tail[0]}")
     return python
 
 
