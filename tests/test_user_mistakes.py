@@ -7,6 +7,7 @@ template source or ref that does not exist. Nothing is written, and repositories
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
+from orgscaffold.verify.cli import MIRROR_ENV, find_toolchain
 from tests.test_cli import MINIMAL, write
 
 runner = CliRunner()
@@ -80,3 +82,34 @@ def test_an_existing_output_folder_that_cannot_be_written_is_refused_before_rend
     assert "rendering" not in result.output  # refused before any work
     assert list(out.iterdir()) == []
     assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+
+
+def test_only_a_repository_the_questionnaire_does_not_have_is_bad_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["new", str(write(tmp_path, MINIMAL)), "-o", str(out), "--only", "website"])
+    assert result.exit_code == 2, result.output
+    line = one_error_line(result.output)
+    assert "--only website: the questionnaire renders no such repository" in line
+    assert "website.apps" in line
+    assert not out.exists()
+
+
+def test_one_repository_is_published_in_the_singular(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["new", str(write(tmp_path, MINIMAL)), "-o", str(out), "--only", "bootstrap", "--no-cli"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"publishing 1 repository into {out}" in result.output
+
+
+def test_a_wrong_provider_mirror_variable_is_named_with_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "bad"))
+    toolchain, reason = find_toolchain()
+    if shutil.which("tofu") is None and shutil.which("terraform") is None:
+        pytest.skip("no tofu or terraform binary on PATH: the mirror is not looked at")
+    assert toolchain is None
+    assert f"{MIRROR_ENV}={tmp_path / 'bad'} is not a provider mirror holding hashicorp/aws" in reason
+    assert "correct or unset it" in reason
+    assert "set ORGSCAFFOLD" not in reason

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from orgscaffold import __version__
 from orgscaffold.errors import VerificationError
-from orgscaffold.plan import RepoPlan, parse_only, plan
+from orgscaffold.plan import RepoPlan, parse_only, plan, require_rendered
 from orgscaffold.plan.names import Names
 from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
 from orgscaffold.publish import Published, check_destination, commit_repository, publish, staging_folder
@@ -57,6 +57,7 @@ def new(
     """
     q = load_questionnaire(questionnaire)
     keys = parse_only(only)
+    require_rendered(q, keys)
     # The state bucket's name is chosen once: reuse the one an earlier render of aws-bootstrap here recorded.
     recorded = recorded_state_bucket(read_answers(output / Names(q).repository("bootstrap")))
     q = resolve_state_bucket(q, recorded=recorded, bootstrap_rendered=keys is None or "bootstrap" in keys)
@@ -85,7 +86,7 @@ def new(
         if not report.ok:
             raise VerificationError(report)
         if progress:
-            progress(f"publishing {len(by_name)} repositories into {output}")
+            progress(f"publishing {len(by_name)} {'repository' if len(by_name) == 1 else 'repositories'} into {output}")
         published = publish(by_name, output, force=force)
         return NewResult(published, report, q)
     finally:

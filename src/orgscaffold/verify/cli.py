@@ -78,6 +78,12 @@ def find_toolchain() -> tuple[Toolchain | None, str]:
     if binary is None:
         return None, "no tofu or terraform binary on PATH"
     mirror = find_mirror()
+    named = os.environ.get(MIRROR_ENV)
+    if mirror is None and named:
+        return None, (
+            f"{MIRROR_ENV}={named} is not a provider mirror holding hashicorp/aws "
+            "(no registry.*/hashicorp/aws/<version>/<platform>/terraform-provider-aws_* under it): correct or unset it"
+        )
     if mirror is None:
         return None, f"no provider mirror holding hashicorp/aws found (set {MIRROR_ENV} to one)"
     return Toolchain(Path(binary), mirror), ""
