@@ -10,6 +10,7 @@ the output folder. With ``force``, a repository folder that already exists is fi
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Mapping
@@ -87,6 +88,7 @@ def commit_repository(path: Path, *, branch: str, message: str) -> None:
 def publish(staged: Mapping[str, Path], output: Path, *, force: bool = False) -> Published:
     """Move each staged, committed repository (name -> folder) to ``output/<name>``."""
     check_destination(output, list(staged), force=force)
+    created = not output.exists()
     output.mkdir(parents=True, exist_ok=True)
     result = Published()
     backup_root = output / BACKUP_DIR / time.strftime("%Y%m%d-%H%M%S")
@@ -102,11 +104,15 @@ def publish(staged: Mapping[str, Path], output: Path, *, force: bool = False) ->
                 result.backups.append(backup)
             path.rename(target)
             result.repositories[name] = target
-    except OSError as exc:
+    except BaseException as exc:  # an OSError, or Ctrl-C: put everything back either way
         for name, target in result.repositories.items():
             target.rename(staged[name])
         for backup, target in moved:
             if not target.exists():
                 backup.rename(target)
-        raise PublishError(f"could not move the repositories into {output}: {exc}") from exc
+        if created:
+            shutil.rmtree(output, ignore_errors=True)  # only the empty backup folders this call made
+        if isinstance(exc, OSError):
+            raise PublishError(f"could not move the repositories into {output}: {exc}") from exc
+        raise
     return result

@@ -162,16 +162,20 @@ def _restore(path: Path) -> None:
 def _run_updates(
     repositories: Mapping[str, Path], update_one: Callable[[str, Path], Updated], verb: str, progress: Progress
 ) -> UpgradeResult:
-    """Update each repository in turn; one whose update fails or is interrupted is put back at its last commit."""
+    """Update each repository in turn; when one fails or Ctrl-C interrupts, every repository changed
+    so far is put back at its last commit (all were clean before): all or nothing."""
     result = UpgradeResult()
-    for name, path in repositories.items():
-        if progress:
-            progress(f"{verb} {name}")
-        try:
+    touched: list[Path] = []
+    try:
+        for name, path in repositories.items():
+            if progress:
+                progress(f"{verb} {name}")
+            touched.append(path)
             result.repositories[name] = update_one(name, path)
-        except BaseException:
+    except BaseException:
+        for path in touched:
             _restore(path)
-            raise
+        raise
     return result
 
 

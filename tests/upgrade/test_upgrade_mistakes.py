@@ -7,7 +7,9 @@ to render halfway through an update, and an upgrade with nothing to do.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,4 +149,30 @@ def test_an_upgrade_with_nothing_to_do_says_so(client: Client) -> None:
     assert result.exit_code == 0, result.output
     assert "already up to date" in result.output
     assert "git diff" not in result.output
+    _untouched(client)
+
+
+def test_ctrl_c_during_an_upgrade_puts_every_repository_back(client: Client) -> None:
+    """Interrupted while the second repository updates: the first, already updated, is put back too."""
+    client.change_template("2.0.0", _new_version)
+    entry = "from orgscaffold.__main__ import main; main()"
+    args = [sys.executable, "-c", entry, "upgrade", str(client.output)]
+    with subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True) as child:
+        assert child.stderr is not None
+        seen = ""
+        for line in child.stderr:
+            seen += line
+            if "… upgrading aws-identity-management" in line:
+                break
+        assert "… upgrading aws-identity-management" in seen, seen
+        child.send_signal(signal.SIGINT)
+        seen += child.stderr.read()
+        status = child.wait(timeout=120)
+
+    assert status == 130, seen
+    assert "Traceback" not in seen, seen
+    assert seen.rstrip().splitlines()[-1] == (
+        "interrupted: orgscaffold upgrade (upgrading aws-identity-management); "
+        "every repository is back at its last commit; nothing was changed"
+    )
     _untouched(client)
