@@ -112,9 +112,17 @@ def check_repository(
     key = repository.get("key") if isinstance(repository.get("key"), str) else None
     order = repository.get("order")
     order = order if isinstance(order, int) else position
-    report.merge(check_references(name, parsed, texts))
+    unparsed = [relative for relative in read.unparsed if relative.endswith((".tf", ".tofu"))]
+    if unparsed:
+        # What the unparsed files declare is unknown: checking references and variables now would
+        # report everything they declare as undeclared, hiding the one real problem.
+        report.skipped.append(
+            f"references and variable declarations in {name}: not checked until {', '.join(unparsed)} parse"
+        )
+    else:
+        report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
-    report.merge(check_data(name, parsed))
+    report.merge(check_data(name, parsed, texts, declarations=not unparsed))
     if not rendered:
         tfvars = answers.get("tfvars")
         expected = tfvars if isinstance(tfvars, dict) else None
