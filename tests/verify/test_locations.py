@@ -124,3 +124,19 @@ def test_cli_tier_findings_name_their_file_and_line(
     assert (validate.file, validate.line) == ("scps.tf", _line_of(lines, "bogus_argument"))
     not_formatted = sorted(f.file or "" for f in report.findings if f.check == "cli-fmt")
     assert not_formatted == ["outputs.tf", "scps.tf"]  # scps.tf: the inserted line is not aligned
+
+
+def test_a_producer_that_does_not_parse_gives_its_consumers_no_follow_on_findings(
+    examples: Callable[[str], Example], tmp_path: Path
+) -> None:
+    for name in ("aws-bootstrap", IDENTITY):
+        source = examples("seed").result.published.repositories[name]
+        shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns(".git"))
+    _edit(tmp_path / "aws-bootstrap" / "outputs.tf", lambda lines: lines.pop())
+
+    report, text = _findings(tmp_path)
+
+    assert [(f["repository"], f["check"], f["file"]) for f in report["findings"]] == [
+        ("aws-bootstrap", "parse", "outputs.tf")
+    ]
+    assert f"the outputs {IDENTITY} reads from aws-bootstrap: not checked until its files parse" in text

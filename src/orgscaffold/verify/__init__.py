@@ -129,7 +129,8 @@ def check_repository(
     severity: Severity = "error" if rendered else "warning"
     q = questionnaire if rendered else None
     report.merge(_fidelity(name, key, parsed.get(DATA_FILE), expected, q, severity=severity))
-    return RepositoryCheck(report, repository_contract(name, order, parsed, texts), _known_state_keys(answers))
+    contract = repository_contract(name, order, parsed, texts, complete=not unparsed)
+    return RepositoryCheck(report, contract, _known_state_keys(answers))
 
 
 def conclude(
