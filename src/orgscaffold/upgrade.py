@@ -19,6 +19,7 @@ from orgscaffold.errors import (
     DirtyRepositoryError,
     GitError,
     OutdatedAnswersError,
+    RenderError,
     TemplateSourceError,
     UserError,
 )
@@ -172,6 +173,10 @@ def _run_updates(
                 progress(f"{verb} {name}")
             touched.append(path)
             result.repositories[name] = update_one(name, path)
+    except (RenderError, TemplateSourceError) as exc:
+        for path in touched:
+            _restore(path)
+        raise type(exc)(f"{exc}; every repository is back at its last commit") from exc
     except BaseException:
         for path in touched:
             _restore(path)

@@ -69,7 +69,9 @@ def test_a_template_that_fails_halfway_leaves_the_repository_as_it_was(client: C
     client.change_template("2.0.0", break_one_file)
     result = runner.invoke(app, ["upgrade", str(client.output)])
     assert result.exit_code == 1, result.output
-    assert f"updating {BOOTSTRAP} from {client.template} failed: " in one_error_line(result.output)
+    line = one_error_line(result.output)
+    assert f"updating {BOOTSTRAP} from {client.template} failed: " in line
+    assert line.endswith("; every repository is back at its last commit")
     _untouched(client)
 
 
@@ -175,4 +177,19 @@ def test_ctrl_c_during_an_upgrade_puts_every_repository_back(client: Client) -> 
         "interrupted: orgscaffold upgrade (upgrading aws-identity-management); "
         "every repository is back at its last commit; nothing was changed"
     )
+    _untouched(client)
+
+
+def test_a_template_that_fails_in_the_second_repository_puts_the_first_back_too(client: Client) -> None:
+    identity = "aws-identity-management"
+
+    def break_identity(template: Path) -> None:
+        _new_version(template)  # aws-bootstrap updates fine, first
+        (template / "templates" / identity / "zz-late.md.jinja").write_text("{{ settings.no_such_answer.x }}\n")
+
+    client.change_template("2.0.0", break_identity)
+    result = runner.invoke(app, ["upgrade", str(client.output)])
+    assert result.exit_code == 1, result.output
+    assert f"updating {identity} from {client.template} failed: " in one_error_line(result.output)
+    assert not (client.repo(BOOTSTRAP) / "UPGRADING.md").exists()
     _untouched(client)
