@@ -9,6 +9,8 @@ import pytest
 
 from orgscaffold import git
 from orgscaffold.errors import GitError, OrgscaffoldError
+from orgscaffold.pipeline import new
+from tests.conftest import EXAMPLES
 
 IDENTITY_VARIABLES = [f"GIT_{role}_{field}" for role in ("AUTHOR", "COMMITTER") for field in ("NAME", "EMAIL")]
 
@@ -83,3 +85,11 @@ def test_newest_tag_is_the_newest_pep440_release_as_copier_picks_it(tmp_path: Pa
     for tag in ("0.9.0", "0.10.0", "1.0.0rc1", "not-a-version", "v0.2"):
         git.run(["tag", tag], repo)
     assert git.newest_tag(str(repo)) == "0.10.0"  # 0.10 > 0.9 > 0.2; the release candidate is skipped
+
+
+def test_new_commits_the_repositories_as_the_user(no_identity: None, tmp_path: Path) -> None:
+    git.run(["config", "--global", "user.name", "Jane Doe"])
+    git.run(["config", "--global", "user.email", "jane@example.com"])
+    result = new(EXAMPLES / "seed.yaml", tmp_path / "out", only=["bootstrap"], cli=False)
+    (repo,) = result.published.repositories.values()
+    assert _author_and_committer(repo) == "Jane Doe <jane@example.com> / Jane Doe <jane@example.com>"

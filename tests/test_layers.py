@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"upgrade", "pipeline"},  # stages that string others together
     {"rehearse", "discover"},  # apply against the AWS emulator; read an existing AWS account
     {"cli"},
+    {"__main__"},  # the command's entry: Ctrl-C handling installed before the CLI is imported
 ]
 # Only these modules import copier and the HCL parser (the architecture's "only render imports
 # copier; only verify imports hcl2").

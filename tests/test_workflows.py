@@ -340,6 +340,46 @@ def test_opentofu_version_file_drives_setup(repo: Rendered) -> None:
                     assert step["with"] == {"tofu_version_file": ".opentofu-version", "tofu_wrapper": False}
 
 
+LOCK_PLATFORMS = ("linux_amd64", "darwin_arm64", "darwin_amd64", "windows_amd64")
+
+
+def test_ci_never_changes_the_committed_lock_file(repo: Rendered) -> None:
+    inits = [
+        step["run"]
+        for name in WORKFLOWS
+        for _, job in _jobs(repo.workflow(name))
+        for step in _steps(job)
+        if str(step.get("run", "")).startswith("tofu init")
+    ]
+    assert inits, repo.path
+    for run in inits:
+        assert "-lockfile=readonly" in run.split(), run
+    assert ".terraform.lock.hcl" not in (repo.path / ".gitignore").read_text(encoding="utf-8")
+    assert "-lockfile=readonly" in (repo.path / "docs" / "ci.md").read_text(encoding="utf-8")
+
+
+def test_the_runbook_locks_and_commits_the_providers_after_each_first_init(repo: Rendered) -> None:
+    if repo.key != "bootstrap":
+        pytest.skip("the runbook ships in aws-bootstrap")
+    text = (repo.path / "docs" / "runbook.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    first_init: dict[str, list[str]] = {}
+    for block in blocks:
+        where = None
+        lines = block.splitlines()
+        for index, line in enumerate(lines):
+            entered = re.match(r'^cd "\$ORG/([^"]+)"', line)
+            if entered:
+                where = entered[1]
+            elif line.startswith("tofu init") and where and where not in first_init:
+                first_init[where] = lines[index + 1 : index + 4]
+    assert set(first_init) == {r["name"] for r in repo.settings["repositories"].values() if r["rendered"]}, first_init
+    lock = "tofu providers lock " + " ".join(f"-platform={p}" for p in LOCK_PLATFORMS)
+    for name, following in first_init.items():
+        assert following[:2] == [lock, "git add .terraform.lock.hcl"], (name, following)
+        assert following[2].startswith("git commit"), (name, following)
+
+
 def test_codeowners(repo: Rendered) -> None:
     lines = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
     rules = [line for line in lines if line.strip() and not line.startswith("#")]

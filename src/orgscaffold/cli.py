@@ -44,8 +44,29 @@ def _err(message: str) -> None:
     typer.secho(message, fg=typer.colors.RED, err=True)
 
 
+# The last step a command reported, for the line Ctrl-C ends with (see interruption()).
+_step: list[str] = []
+# What each command that writes leaves behind when interrupted (the others write nothing).
+_AFTER_INTERRUPTION = {
+    "new": "nothing was written (the staging folder is removed)",
+    "upgrade": "every repository is back at its last commit; nothing was changed",
+    "update": "every repository is back at its last commit; nothing was changed",
+}
+
+
 def _progress(message: str) -> None:
+    _step[:] = [message]
     typer.secho(f"… {message}", fg=typer.colors.BRIGHT_BLACK, err=True)
+
+
+def interruption(argv: list[str] | None = None) -> str:
+    """The line that says what Ctrl-C interrupted (the command, its last step) and what was left."""
+    args = sys.argv[1:] if argv is None else argv
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    doing = f"orgscaffold {command}" if command else "orgscaffold"
+    if _step:
+        doing += f" ({_step[0]})"
+    return f"interrupted: {doing}; {_AFTER_INTERRUPTION.get(command or '', 'nothing was written')}"
 
 
 def _fail(exc: OrgscaffoldError) -> NoReturn:
@@ -443,8 +464,10 @@ def _print_upgrade(result: UpgradeResult) -> None:
             _err(f"conflict: {name}/{file}{where}")
     if result.conflicts:
         _err("resolve the conflicts, then commit; nothing was committed")
-    else:
+    elif any(done.changes for done in result.repositories.values()):
         typer.secho("review the changes with git diff, then commit them", fg=typer.colors.GREEN, err=True)
+    else:
+        typer.secho("already up to date: nothing changed", fg=typer.colors.GREEN, err=True)
 
 
 @app.command()

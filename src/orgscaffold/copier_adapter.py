@@ -59,6 +59,9 @@ TRICKS = ("template", "jinja", "index-sync")
 Conflict = Literal["inline", "rej"]
 CopierError = copier.errors.CopierError
 UserMessageError = copier.errors.UserMessageError
+# What copier lets through when a template cannot render: its own errors, Jinja's (an undefined
+# answer, under the template's StrictUndefined), and ValueErrors of filters and of its git helpers.
+FAILURES: tuple[type[Exception], ...] = (CopierError, jinja2.TemplateError, ValueError, OSError)
 # The settings every call uses: no questions (the answers come from the plan), overwrite the
 # staging folder, run the template's migrations (they are ours), print nothing.
 _SETTINGS: dict[str, Any] = {"defaults": True, "overwrite": True, "unsafe": True, "quiet": True}

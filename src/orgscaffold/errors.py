@@ -52,6 +52,10 @@ class DirtyRepositoryError(UserError):
     """Raised when upgrade or update meets a repository with uncommitted changes (nothing is changed)."""
 
 
+class OutdatedAnswersError(UserError):
+    """Raised when upgrade meets answers files older than the templates need (run update first; nothing is changed)."""
+
+
 class DestructiveChangeError(UserError):
     """Raised when update would make destructive changes and --yes was not given (nothing is changed)."""
 
@@ -100,3 +104,11 @@ class VerificationError(OrgscaffoldError):
     def __init__(self, report: Any) -> None:
         self.report = report
         super().__init__(f"verification failed with {len(report.errors)} error(s)")
+
+
+class Interrupted(BaseException):  # noqa: N818 - named for what happened, like KeyboardInterrupt
+    """Ctrl-C (SIGINT), as the ``orgscaffold`` command raises it (see :mod:`orgscaffold.__main__`).
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` swallows it; not a
+    KeyboardInterrupt, which click turns into "Aborted!" with exit status 1 before anyone cleans up.
+    """

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -65,7 +66,21 @@ def run_all(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     # this process is short-lived. (https://docs.python.org/3/library/gc.html#gc.freeze)
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call, range(len(items))))
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+        ) as pool:
+            try:
+                return list(pool.map(_call, range(len(items))))
+            except BaseException:
+                # Ctrl-C, or a job's error: start no further job; the ones running finish (they
+                # write only into the caller's staging folder, which the caller removes after).
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         _current = None
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent (the terminal sends it to them too): the parent cancels
+    the jobs and cleans up; a worker interrupted while it waits for a job would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -11,17 +11,16 @@ slowest repository. The checks across repositories and the move into the output 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from orgscaffold import __version__
 from orgscaffold.errors import VerificationError
-from orgscaffold.plan import RepoPlan, parse_only, plan
+from orgscaffold.plan import RepoPlan, parse_only, plan, require_rendered
 from orgscaffold.plan.names import Names
 from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
-from orgscaffold.publish import Published, check_destination, commit_repository, publish
+from orgscaffold.publish import Published, check_destination, commit_repository, publish, staging_folder
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire
 from orgscaffold.reading import read_answers
 from orgscaffold.render import render_each
@@ -58,14 +57,14 @@ def new(
     """
     q = load_questionnaire(questionnaire)
     keys = parse_only(only)
+    require_rendered(q, keys)
     # The state bucket's name is chosen once: reuse the one an earlier render of aws-bootstrap here recorded.
     recorded = recorded_state_bucket(read_answers(output / Names(q).repository("bootstrap")))
     q = resolve_state_bucket(q, recorded=recorded, bootstrap_rendered=keys is None or "bootstrap" in keys)
     plans = plan(q, only=keys)
     check_destination(output, [p.name for p in plans], force=force)
     source = template_source(template, vcs_ref=vcs_ref)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    staging = staging_folder(output)
     message = f"Initial render by orgscaffold {__version__}\n\nGenerated from {questionnaire.name}."
     positions = {p.key: position for position, p in enumerate(plans, start=1)}
 
@@ -87,7 +86,7 @@ def new(
         if not report.ok:
             raise VerificationError(report)
         if progress:
-            progress(f"publishing {len(by_name)} repositories into {output}")
+            progress(f"publishing {len(by_name)} {'repository' if len(by_name) == 1 else 'repositories'} into {output}")
         published = publish(by_name, output, force=force)
         return NewResult(published, report, q)
     finally:

@@ -29,6 +29,7 @@ __all__ = [
     "Conflict",
     "TemplateSource",
     "Updated",
+    "check_source",
     "render",
     "render_each",
     "template_source",
@@ -42,28 +43,51 @@ R = TypeVar("R")
 _TEMPLATE_PATHS = ("copier.yml", "templates")
 
 
-def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str]:
-    """Clone the template source once and check out the ref to render; every template renders from it.
+def _clone(source: TemplateSource, workdir: Path) -> tuple[Path, str, str]:
+    """Clone the template source without checking anything out.
 
-    The ref is resolved as copier resolves it: none means the newest PEP 440 tag (HEAD when there
-    is none). Uncommitted template changes of a local source are included when rendering HEAD, as
-    copier would do (committed in the snapshot, so the answers record a real commit of it).
+    Returns the clone, the ref to render (as copier is given it) and the revision that names its
+    commit in the clone. The ref is resolved as copier resolves it: none means the newest PEP 440 tag (HEAD when there
+    is none); a branch may be one of the source's branches that the clone knows as ``origin/<ref>``.
+    Raises TemplateSourceError when git cannot read the source or it has no such ref.
     """
-    snapshot = workdir / "template"
+    clone = workdir / "template"
     # --shared borrows a local source's objects (.git/objects/info/alternates) instead of copying or
-    # packing them; it is a no-op for bundles and URLs. The snapshot lives only while this render
-    # runs. The sparse checkout writes the template files only: writing files is most of a clone's
-    # cost, and the project's tests outnumber its templates.
+    # packing them; it is a no-op for bundles and URLs.
     try:
-        git.run(["clone", "--quiet", "--shared", "--no-checkout", source.url, str(snapshot)])
+        git.run(["clone", "--quiet", "--shared", "--no-checkout", source.url, str(clone)])
     except GitError as exc:
         raise TemplateSourceError(f"cannot read the template source {source.url}: {exc.message}") from None
     # The clone holds the source's tags: resolving the newest one there needs no second connection.
-    ref = source.vcs_ref or git.newest_tag(str(snapshot))
-    if not git.succeeds(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], snapshot):
-        raise TemplateSourceError(f"the template source {source.url} has no commit, tag or branch {ref!r}")
+    ref = source.vcs_ref or git.newest_tag(str(clone))
+    for candidate in (ref, f"origin/{ref}"):
+        if git.succeeds(["rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}"], clone):
+            return clone, ref, candidate
+    raise TemplateSourceError(f"the template source {source.url} has no commit, tag or branch {ref!r}")
+
+
+def check_source(source: TemplateSource) -> None:
+    """Refuse a template source git cannot read, or a ref it does not have (TemplateSourceError).
+
+    ``upgrade`` and ``update`` ask before copier changes any repository: copier's own failures
+    name its internals (or, behind :func:`orgscaffold.git.redirect`, another path).
+    """
+    with tempfile.TemporaryDirectory(prefix="orgscaffold-template-") as tmp:
+        _clone(source, Path(tmp))
+
+
+def _snapshot(source: TemplateSource, workdir: Path) -> tuple[Path, str]:
+    """Clone the template source once and check out the ref to render; every template renders from it.
+
+    The ref is resolved as :func:`_clone` does. Uncommitted template changes of a local source are
+    included when rendering HEAD, as copier would do (committed in the snapshot, so the answers
+    record a real commit of it).
+    """
+    # The snapshot lives only while this render runs. The sparse checkout writes the template files
+    # only: writing files is most of a clone's cost, and the project's tests outnumber its templates.
+    snapshot, ref, revision = _clone(source, workdir)
     git.run(["sparse-checkout", "set", "--no-cone", *(f"/{path}" for path in _TEMPLATE_PATHS)], snapshot)
-    git.run(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{ref}^{{commit}}"], snapshot)
+    git.run(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", f"{revision}^{{commit}}"], snapshot)
     local = Path(source.url)
     if ref == "HEAD" and local.is_dir() and git.status(local, "--", *_TEMPLATE_PATHS):
         # Copy the working tree's template files over the snapshot and commit them there.
@@ -116,7 +140,7 @@ def render_each(
             destination = staging / plan.name
             try:
                 session.copy(plan.answers, destination)
-            except (copier_adapter.CopierError, OSError) as exc:
+            except copier_adapter.FAILURES as exc:
                 raise RenderError(f"rendering {plan.name} from {source.url} failed: {exc}") from exc
             return then(plan, destination)
 
@@ -201,7 +225,7 @@ def update(
         copier_adapter.update(repository, data=data or {}, vcs_ref=ref, conflict=conflict, env=env)
     except copier_adapter.UserMessageError as exc:
         raise TemplateSourceError(f"{repository.name}: {exc}") from exc
-    except (copier_adapter.CopierError, OSError) as exc:
+    except copier_adapter.FAILURES as exc:
         raise RenderError(f"updating {repository.name} from {fetch} failed: {exc}") from exc
     after = read_answers(repository) or {}
     return Updated(

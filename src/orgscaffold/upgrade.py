@@ -18,6 +18,8 @@ from orgscaffold.errors import (
     DestructiveChangeError,
     DirtyRepositoryError,
     GitError,
+    OutdatedAnswersError,
+    RenderError,
     TemplateSourceError,
     UserError,
 )
@@ -26,12 +28,21 @@ from orgscaffold.plan import plan
 from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.reading import read_answers
-from orgscaffold.render import Conflict, Updated
+from orgscaffold.render import Conflict, Updated, check_source
 from orgscaffold.render import update as copier_update
 from orgscaffold.source import TemplateSource, template_source
 from orgscaffold.verify import find_repositories
 
 Progress = Callable[[str], None] | None
+
+# `tofu init` writes the provider lock file; it belongs in git (the providers' versions and checksums).
+LOCK_FILE = ".terraform.lock.hcl"
+# An answer that every answers file has from this release on, and none before it had: an answers
+# file without it lacks answers this version's templates read (CHANGELOG, migration notes), and gets
+# this version's answers from `update` (on its recorded templates) before `upgrade`. When a release's
+# templates read answers the release before did not record, point this at one of the new answers.
+CURRENT_ANSWERS_MARK = ("settings", "github", "plan_environment")
+_LISTED_FILES = 3
 
 
 @dataclass
@@ -69,19 +80,108 @@ def _repositories(directory: Path) -> dict[str, Path]:
     return found
 
 
+def _changed_files(path: Path) -> list[str]:
+    """The files ``git status`` lists as changed or untracked (a new file's new name)."""
+    return [line[3:].rpartition(" -> ")[2].strip('"') for line in git.status(path)]
+
+
+def _listed(files: list[str]) -> str:
+    shown = ", ".join(files[:_LISTED_FILES])
+    return f"{shown} and {len(files) - _LISTED_FILES} more" if len(files) > _LISTED_FILES else shown
+
+
 def require_clean(repositories: Mapping[str, Path]) -> None:
-    """Refuse to go on while any repository has uncommitted changes (copier needs a clean tree)."""
-    dirty = []
+    """Refuse to go on while any repository has uncommitted changes (copier needs a clean tree).
+
+    The refusal names the files (a few per repository); an uncommitted provider lock file alone
+    gets its own advice, as it is what the runbook's ``tofu init`` leaves behind.
+    """
+    dirty: dict[str, list[str]] = {}
     for name, path in repositories.items():
         try:
-            if git.status(path):
-                dirty.append(name)
+            files = _changed_files(path)
         except GitError:
-            dirty.append(f"{name} (not a git repository)")
-    if dirty:
+            dirty[f"{name} (not a git repository)"] = []
+            continue
+        if files:
+            dirty[name] = files
+    if not dirty:
+        return
+    if all(files == [LOCK_FILE] for files in dirty.values()):
         raise DirtyRepositoryError(
-            f"uncommitted changes in {', '.join(dirty)}: commit or stash them first; nothing was changed"
+            f"{LOCK_FILE} is not committed in {', '.join(dirty)}: `tofu init` writes it, and it belongs in git "
+            f"(it pins the providers and their checksums); commit it (git add {LOCK_FILE} && git commit), "
+            "then run this again; nothing was changed"
         )
+    listed = "; ".join(f"{name} ({_listed(files)})" if files else name for name, files in dirty.items())
+    raise DirtyRepositoryError(f"uncommitted changes in {listed}: commit or stash them first; nothing was changed")
+
+
+def _has_current_answers(answers: Mapping[str, Any]) -> bool:
+    value: Any = answers
+    for key in CURRENT_ANSWERS_MARK:
+        if not isinstance(value, Mapping) or key not in value:
+            return False
+        value = value[key]
+    return True
+
+
+def require_current_answers(repositories: Mapping[str, Path], directory: Path, vcs_ref: str | None) -> None:
+    """Refuse repositories whose answers files predate answers this version's templates read.
+
+    ``copier update`` replays the recorded answers on the new templates, which would then fail on
+    an answer that is not there. ``update`` records this version's answers first (on the recorded
+    templates), after which ``upgrade`` works. Nothing is changed.
+    """
+    outdated: dict[str, str] = {}
+    for name, path in repositories.items():
+        answers = read_answers(path) or {}
+        commit = str(answers.get("_commit"))
+        if not _has_current_answers(answers) and vcs_ref != commit:
+            outdated[name] = commit
+    if not outdated:
+        return
+    versions = " and ".join(sorted(set(outdated.values())))
+    raise OutdatedAnswersError(
+        f"{', '.join(outdated)}: rendered by orgscaffold {versions}, whose answers files lack answers this "
+        f"version's templates need: run `orgscaffold update {directory} -q questionnaire.yaml` first "
+        f"(with the client's questionnaire; it records this version's answers on the {versions} templates), "
+        f"commit, then run `orgscaffold upgrade {directory}` again; nothing was changed"
+    )
+
+
+def _restore(path: Path) -> None:
+    """Put a repository back at its last commit after a failed update (it was clean before, so only
+    the update's own changes go; ignored files stay)."""
+    try:
+        git.run(["reset", "--hard", "--quiet", "HEAD"], path)
+        git.run(["clean", "-d", "--force", "--quiet"], path)
+    except GitError:
+        pass
+
+
+def _run_updates(
+    repositories: Mapping[str, Path], update_one: Callable[[str, Path], Updated], verb: str, progress: Progress
+) -> UpgradeResult:
+    """Update each repository in turn; when one fails or Ctrl-C interrupts, every repository changed
+    so far is put back at its last commit (all were clean before): all or nothing."""
+    result = UpgradeResult()
+    touched: list[Path] = []
+    try:
+        for name, path in repositories.items():
+            if progress:
+                progress(f"{verb} {name}")
+            touched.append(path)
+            result.repositories[name] = update_one(name, path)
+    except (RenderError, TemplateSourceError) as exc:
+        for path in touched:
+            _restore(path)
+        raise type(exc)(f"{exc}; every repository is back at its last commit") from exc
+    except BaseException:
+        for path in touched:
+            _restore(path)
+        raise
+    return result
 
 
 def _source(recorded: Any, template: str | None, vcs_ref: str | None) -> TemplateSource:
@@ -117,13 +217,19 @@ def upgrade(
     """
     repositories = _repositories(directory)
     require_clean(repositories)
-    result = UpgradeResult()
-    for name, path in repositories.items():
-        if progress:
-            progress(f"upgrading {name}")
-        source = _source((read_answers(path) or {}).get("_src_path"), template, vcs_ref)
-        result.repositories[name] = copier_update(path, source=source, conflict=conflict)
-    return result
+    require_current_answers(repositories, directory, vcs_ref)
+    sources = {
+        name: _source((read_answers(path) or {}).get("_src_path"), template, vcs_ref)
+        for name, path in repositories.items()
+    }
+    for source in dict.fromkeys(sources.values()):
+        check_source(source)
+    return _run_updates(
+        repositories,
+        lambda name, path: copier_update(path, source=sources[name], conflict=conflict),
+        "upgrading",
+        progress,
+    )
 
 
 def assess(directory: Path, questionnaire: Path) -> Assessment:
@@ -169,12 +275,18 @@ def update(
     if assessment.destructive and not yes:
         raise DestructiveChangeError(f"{len(assessment.destructive)} destructive change(s); review them and pass --yes")
     require_clean(assessment.repositories)
-    result = UpgradeResult()
-    for name, path in assessment.repositories.items():
-        if progress:
-            progress(f"updating {name}")
-        source = _source((read_answers(path) or {}).get("_src_path"), template, None)
-        result.repositories[name] = copier_update(
-            path, source=source, data=assessment.answers[name], keep_version=True, conflict=conflict
-        )
-    return result
+    sources = {
+        name: _source((read_answers(path) or {}).get("_src_path"), template, None)
+        for name, path in assessment.repositories.items()
+    }
+    for source in dict.fromkeys(sources.values()):
+        check_source(source)
+
+    return _run_updates(
+        assessment.repositories,
+        lambda name, path: copier_update(
+            path, source=sources[name], data=assessment.answers[name], keep_version=True, conflict=conflict
+        ),
+        "updating",
+        progress,
+    )

@@ -21,6 +21,8 @@ FILE_ARG = re.compile(r"(?:^|=)([\w./-]+\.(?:tf|hcl|sh|json))$")
 
 
 VARIABLE = re.compile(r"^variable \"(\w+)\"", re.MULTILINE)
+# Files that a command of the runbook writes before a later one names them: the lock file of `tofu init`.
+WRITTEN_BY_THE_RUNBOOK = {".terraform.lock.hcl"}
 
 
 def _outputs(repo: Path) -> set[str]:
@@ -59,7 +61,7 @@ def _check_line(line: str, repo: Path | None) -> list[str]:
         problems.append(f"{line!r}: {tool} is not an executable file of {repo.name}")
     for word in words[1:]:
         match = FILE_ARG.search(word)
-        if match and not (repo / match[1]).is_file():
+        if match and match[1] not in WRITTEN_BY_THE_RUNBOOK and not (repo / match[1]).is_file():
             problems.append(f"{line!r}: {match[1]} does not exist in {repo.name}")
     if words[:2] == ["tofu", "output"]:
         name = next((w for w in words[2:] if not w.startswith("-")), None)

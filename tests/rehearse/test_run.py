@@ -115,9 +115,12 @@ def _runbook_tofu_lines(runbook: str) -> list[tuple[str, list[str]]]:
     mocked tests, nor the provider lock, which reads the registry)."""
     lines = []
     for command in commands(runbook):
-        if command.tool != "tofu" or "|" in command.words:
-            continue
-        if command.words[1] != "test" and tuple(command.words[1:3]) != ("providers", "lock"):
+        if (
+            command.tool == "tofu"
+            and command.words[1] != "test"
+            and command.words[1:3] != ("providers", "lock")  # the registry: not run, see below
+            and "|" not in command.words
+        ):
             lines.append((command.repository or "", list(command.words[1:])))
     return lines
 
@@ -175,6 +178,8 @@ def test_the_seed_runbooks_commands_are_the_ones_run(tmp_path: Path, monkeypatch
         assert list(result.stand_ins.values())[0] == ["aws_amplify_app.this"]
     assert "tofu test" in " ".join(rehearsal.not_run)
     assert rehearsal.not_run["GitHub"] >= len(repos)
+    locks = [reason for reason in rehearsal.not_run if reason.startswith("tofu providers lock")]
+    assert len(locks) == 1 and rehearsal.not_run[locks[0]] == len(repos)
 
 
 def test_an_invited_account_joins_between_the_organisation_and_the_first_apply(tmp_path: Path) -> None:

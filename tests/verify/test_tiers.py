@@ -103,7 +103,7 @@ def test_cli_tier_catches_unformatted_code(tmp_path: Path, cli_tier: CliTier) ->
     ugly = 'resource "aws_s3_bucket" "this" {\nbucket=var.name\n}\n'
     report = cli_tier({"r": repo(tmp_path, {"versions.tf": VERSIONS, "variables.tf": VARIABLES, "main.tf": ugly})})
     assert [f.check for f in report.findings] == ["cli-fmt"]
-    assert "main.tf" in report.findings[0].message
+    assert report.findings[0].file == "main.tf"
 
 
 def test_cli_tier_catches_an_invalid_reference(tmp_path: Path, cli_tier: CliTier) -> None:

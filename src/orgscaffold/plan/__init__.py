@@ -21,7 +21,17 @@ from orgscaffold.plan.names import Names
 from orgscaffold.plan.repositories import REPOSITORIES, REPOSITORY_KEYS, RepoSpec, repositories
 from orgscaffold.questionnaire import Questionnaire
 
-__all__ = ["REPOSITORIES", "REPOSITORY_KEYS", "RepoPlan", "RepoSpec", "parse_only", "plan", "repositories", "settings"]
+__all__ = [
+    "REPOSITORIES",
+    "REPOSITORY_KEYS",
+    "RepoPlan",
+    "RepoSpec",
+    "parse_only",
+    "plan",
+    "require_rendered",
+    "repositories",
+    "settings",
+]
 
 # The module that computes each repository's client data (``tfvars``) and template context.
 MODULES: dict[str, ModuleType] = {"bootstrap": bootstrap, "identity": identity, "dns": dns, "website": website}
@@ -47,6 +57,17 @@ def parse_only(only: Iterable[str] | None) -> set[str] | None:
     if unknown:
         raise UserError(f"--only: unknown repository {', '.join(unknown)} (choose from {', '.join(REPOSITORY_KEYS)})")
     return keys
+
+
+def require_rendered(q: Questionnaire, only: set[str] | None) -> None:
+    """Refuse an ``--only`` selection naming a repository the questionnaire does not render (the
+    website without ``website.apps``): rendering nothing of it is not what was asked for."""
+    absent = [spec.key for spec in REPOSITORIES if only is not None and spec.key in only and not spec.wanted(q)]
+    if absent:
+        raise UserError(
+            f"--only {','.join(absent)}: the questionnaire renders no such repository "
+            "(the website needs at least one website.apps entry); nothing was written"
+        )
 
 
 def settings(q: Questionnaire) -> dict[str, Any]:

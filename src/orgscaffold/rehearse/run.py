@@ -117,9 +117,9 @@ class Runner:
                 # `orgscaffold validate --cli` run them. Here they would only double the time.
                 self._skip("tofu test (mocked, no AWS calls: `orgscaffold validate --cli` runs them)")
             elif words[:3] == ["tofu", "providers", "lock"]:
-                # It hashes the provider packages of every platform from the registry; the
-                # rehearsal has no network, and the lock file changes nothing in AWS.
-                self._skip("tofu providers lock (the registry, for every platform: no network here)")
+                # It asks the registry for every platform's checksums: no network here, and the
+                # rehearsal installs the providers from the mirror (its init writes the lock file).
+                self._skip("tofu providers lock (the provider registry; the rehearsal uses the mirror)")
             elif words[0] == "tofu":
                 self._tofu(command, words[1:], rest)
             elif words[0] == "rm":

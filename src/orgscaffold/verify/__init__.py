@@ -9,6 +9,7 @@ mirror are available): init, validate, fmt -check and test.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,11 @@ __all__ = ["Finding", "RepositoryCheck", "Report", "check_repository", "conclude
 
 
 def find_repositories(root: Path) -> dict[str, Path]:
-    """Generated repositories at ``root`` (itself one, or its subfolders), in deployment order."""
+    """Generated repositories at ``root`` (itself one, or its subfolders), in deployment order.
+
+    The paths are absolute (symbolic links kept), so that ``.`` is found under its folder's name.
+    """
+    root = Path(os.path.abspath(root))  # noqa: PTH100 - resolve() would follow symbolic links
     candidates = [root] if (root / ANSWERS_FILE).is_file() else sorted(p for p in root.iterdir() if p.is_dir())
     found: list[tuple[int, str, Path]] = []
     for path in candidates:
@@ -107,16 +112,25 @@ def check_repository(
     key = repository.get("key") if isinstance(repository.get("key"), str) else None
     order = repository.get("order")
     order = order if isinstance(order, int) else position
-    report.merge(check_references(name, parsed, texts))
+    unparsed = [relative for relative in read.unparsed if relative.endswith((".tf", ".tofu"))]
+    if unparsed:
+        # What the unparsed files declare is unknown: checking references and variables now would
+        # report everything they declare as undeclared, hiding the one real problem.
+        report.skipped.append(
+            f"references and variable declarations in {name}: not checked until {', '.join(unparsed)} parse"
+        )
+    else:
+        report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
-    report.merge(check_data(name, parsed))
+    report.merge(check_data(name, parsed, texts, declarations=not unparsed))
     if not rendered:
         tfvars = answers.get("tfvars")
         expected = tfvars if isinstance(tfvars, dict) else None
     severity: Severity = "error" if rendered else "warning"
     q = questionnaire if rendered else None
     report.merge(_fidelity(name, key, parsed.get(DATA_FILE), expected, q, severity=severity))
-    return RepositoryCheck(report, repository_contract(name, order, parsed, texts), _known_state_keys(answers))
+    contract = repository_contract(name, order, parsed, texts, complete=not unparsed)
+    return RepositoryCheck(report, contract, _known_state_keys(answers))
 
 
 def conclude(

@@ -9,6 +9,7 @@ file) never land in the client's repository.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -78,6 +79,12 @@ def find_toolchain() -> tuple[Toolchain | None, str]:
     if binary is None:
         return None, "no tofu or terraform binary on PATH"
     mirror = find_mirror()
+    named = os.environ.get(MIRROR_ENV)
+    if mirror is None and named:
+        return None, (
+            f"{MIRROR_ENV}={named} is not a provider mirror holding hashicorp/aws "
+            "(no registry.*/hashicorp/aws/<version>/<platform>/terraform-provider-aws_* under it): correct or unset it"
+        )
     if mirror is None:
         return None, f"no provider mirror holding hashicorp/aws found (set {MIRROR_ENV} to one)"
     return Toolchain(Path(binary), mirror), ""
@@ -141,6 +148,16 @@ def _failure_text(result: subprocess.CompletedProcess[str]) -> str:
     return " | ".join(line.strip() for line in text if line.strip())[:2000]
 
 
+# Where the CLI's diagnostics point: "on main.tf line 9, in resource ...".
+_DIAGNOSTIC_LOCATION = re.compile(r"\bon ([^\s,]+) line (\d+)")
+
+
+def _first_location(result: subprocess.CompletedProcess[str]) -> tuple[str | None, int | None]:
+    """The file and line of the first diagnostic in the CLI's output, for the finding's location."""
+    match = _DIAGNOSTIC_LOCATION.search(f"{result.stderr}\n{result.stdout}")
+    return (match[1], int(match[2])) if match else (None, None)
+
+
 def check_repository(name: str, root: Path, toolchain: Toolchain, scratch: Path) -> Report:
     """Run init, validate, fmt -check and test (when tests exist) on a copy of one repository."""
     report = Report()
@@ -159,12 +176,13 @@ def check_repository(name: str, root: Path, toolchain: Toolchain, scratch: Path)
             result = _run(toolchain, args, work, env)
             report.count(f"{toolchain.name} {check}")
             if result.returncode != 0:
-                if check == "fmt":
-                    files = ", ".join(result.stdout.split()) or _failure_text(result)
-                    message = f"{toolchain.name} fmt -check: not formatted: {files}"
+                if check == "fmt" and result.stdout.split():
+                    for file in result.stdout.split():
+                        message = f"{toolchain.name} fmt -check: not formatted (run {toolchain.name} fmt)"
+                        report.findings.append(Finding("cli-fmt", name, message, file))
                 else:
                     message = f"{toolchain.name} {check} failed: {_failure_text(result)}"
-                report.findings.append(Finding(f"cli-{check}", name, message))
+                    report.findings.append(Finding(f"cli-{check}", name, message, *_first_location(result)))
                 if check == "init":
                     break
     return report

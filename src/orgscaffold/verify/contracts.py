@@ -49,6 +49,8 @@ class RepositoryContract:
     outputs: frozenset[str]
     reads: tuple[RemoteRead, ...]
     texts: Mapping[str, str] = field(default_factory=dict)
+    # False when a .tf file did not parse: the outputs are then not all known.
+    complete: bool = True
 
 
 def _literal(value: Any) -> str | None:
@@ -107,8 +109,11 @@ def _backend(parsed: dict[str, Any]) -> StateLocation | None:
     return _location(settings)
 
 
-def repository_contract(name: str, order: int, parsed: dict[str, Any], texts: Mapping[str, str]) -> RepositoryContract:
-    """Collect one repository's contract from its parsed files (``parse_repository``) and raw texts."""
+def repository_contract(
+    name: str, order: int, parsed: dict[str, Any], texts: Mapping[str, str], *, complete: bool = True
+) -> RepositoryContract:
+    """Collect one repository's contract from its parsed files (``parse_repository``) and raw texts
+    (``complete`` False: some ``.tf`` file did not parse)."""
     root = scopes(parsed).get("")
     return RepositoryContract(
         name=name,
@@ -117,6 +122,7 @@ def repository_contract(name: str, order: int, parsed: dict[str, Any], texts: Ma
         outputs=frozenset(root.outputs if root else ()),
         reads=_reads(parsed),
         texts=texts,
+        complete=complete,
     )
 
 
@@ -197,6 +203,11 @@ def _check_read(
         return
     if producer.order >= consumer.order:
         problem(f"reads {producer.name}, which is deployed after it (order {producer.order} >= {consumer.order})")
+    if not producer.complete:
+        note = f"contracts: the outputs {consumer.name} reads from {producer.name}: not checked until its files parse"
+        if note not in report.skipped:
+            report.skipped.append(note)
+        return
     for output, file in sorted(read.outputs.items()):
         if output not in producer.outputs:
             at = _line(consumer.texts, file, f"outputs.{output}")

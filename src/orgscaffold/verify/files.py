@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,34 @@ def parse_caches() -> ParseCaches:
     return ParseCaches(hcl=cache_dir(_hcl_kind()), yaml=yaml_cache())
 
 
+# What git and copier leave in a file where an update conflicts: a line that starts with one of these.
+_CONFLICT_MARKER = re.compile(rb"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
+
+
+def conflict_line(data: bytes) -> int | None:
+    """The line of the first merge conflict marker in a file's bytes, None when there is none."""
+    match = _CONFLICT_MARKER.search(data)
+    return data.count(b"\n", 0, match.start()) + 1 if match else None
+
+
+def _parse_error(exc: Exception) -> str:
+    """lark's error in words (its own names the grammar's tokens, such as ``Token('$END', '')``)."""
+    import lark
+
+    token = getattr(exc, "token", None)
+    if isinstance(exc, lark.exceptions.UnexpectedEOF) or (token is not None and token.type == "$END"):
+        return "the file ends too early: a closing }, ], ) or quote is missing"
+    column = getattr(exc, "column", None)
+    at = f" (column {column})" if isinstance(column, int) and column > 0 else ""
+    if token is not None:
+        shown = str(token.value).strip().splitlines()[0][:40] if str(token.value).strip() else repr(str(token.value))
+        return f"unexpected {shown!r}{at}"
+    char = getattr(exc, "char", None)
+    if isinstance(char, str):
+        return f"unexpected character {char!r}{at}"
+    return str(exc).strip().splitlines()[0]
+
+
 def _hcl(text: str) -> dict[str, Any]:
     # Imported on a cache miss only: python-hcl2 and lark take a tenth of a second to import, and a
     # warm cache (the usual case, see reading.cached) needs neither.
@@ -58,7 +87,7 @@ def _hcl(text: str) -> dict[str, Any]:
     try:
         return dict(hcl2.loads(text))
     except lark.exceptions.UnexpectedInput as exc:
-        raise _LineError(str(exc).strip().splitlines()[0], exc.line) from None
+        raise _LineError(_parse_error(exc), exc.line if exc.line > 0 else None) from None
     except lark.exceptions.LarkError as exc:
         raise _LineError(str(exc).strip().splitlines()[0], None) from None
 
@@ -116,6 +145,8 @@ class ParsedRepository:
     report: Report
     documents: dict[str, Any]
     hcl_texts: dict[str, str]
+    # Files that should parse but did not (or hold conflict markers): what they declare is unknown.
+    unparsed: list[str] = field(default_factory=list)
 
 
 def read_repository(name: str, root: Path) -> ParsedRepository:
@@ -126,23 +157,37 @@ def read_repository(name: str, root: Path) -> ParsedRepository:
     report = Report()
     parsed: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    unparsed: list[str] = []
     caches = parse_caches()
     for path in repository_files(root):
         relative = path.relative_to(root).as_posix()
-        if not relative.endswith((*HCL_SUFFIXES, ".json", ".yml", ".yaml")):
+        parses = relative.endswith((*HCL_SUFFIXES, ".json", ".yml", ".yaml"))
+        if parses:
+            report.count("parse")
+        data = path.read_bytes()
+        conflict = conflict_line(data)
+        if conflict is not None:
+            # Its own message: a parse error (or none, in a README) would not say what to do.
+            message = "unresolved merge conflict: keep the right lines, delete the <<<<<<< ======= >>>>>>> markers"
+            report.findings.append(Finding("conflict", name, message, relative, conflict))
+            if parses:
+                unparsed.append(relative)
             continue
-        report.count("parse")
+        if not parses:
+            continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
             parsed[relative] = _parse(path, text, caches)
         except UnicodeDecodeError:
             report.findings.append(Finding("parse", name, "is not UTF-8 text", relative))
+            unparsed.append(relative)
         except _LineError as exc:
             report.findings.append(Finding("parse", name, f"does not parse: {exc}", relative, exc.line))
+            unparsed.append(relative)
         else:
             if relative.endswith(HCL_SUFFIXES):
                 texts[relative] = text
-    return ParsedRepository(report, parsed, texts)
+    return ParsedRepository(report, parsed, texts, unparsed)
 
 
 def parse_repository(name: str, root: Path) -> tuple[Report, dict[str, Any]]:

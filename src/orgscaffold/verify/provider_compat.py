@@ -75,9 +75,21 @@ def _nested(name: str, bodies: list[Any], spec: dict[str, Any], path: str) -> li
     ]
 
 
-def _line(text: str, kind: str, type_name: str, name: str) -> int | None:
+def _line(text: str, kind: str, type_name: str, name: str, problem: str = "") -> int | None:
+    """The line of the block, or of the argument or nested block a problem names inside it
+    (``a.b: ...`` -> the first ``b`` after the first ``a`` in the block)."""
     match = re.search(rf'^{kind}\s+"{re.escape(type_name)}"\s+"{re.escape(name)}"', text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    if not match:
+        return None
+    at = match.start()
+    if "required in" not in problem:  # a missing argument has no line of its own: the block's
+        for part in problem.partition(":")[0].split("."):
+            inner = re.compile(rf"^\s*(?:dynamic\s+\"{re.escape(part)}\"|{re.escape(part)})\s*[={{]", re.MULTILINE)
+            found = inner.search(text, at)
+            if not found:
+                break
+            at = found.start() + len(found.group()) - len(found.group().lstrip())
+    return text.count("\n", 0, at) + 1
 
 
 def check_provider_compat(repository: str, parsed: dict[str, Any], texts: dict[str, str]) -> Report:
@@ -106,9 +118,9 @@ def check_provider_compat(repository: str, parsed: dict[str, Any], texts: dict[s
                             continue
                         report.count("provider 6.x")
                         name = label(name_key)
-                        line = _line(texts.get(relative, ""), kind, type_name, name)
                         for problem in _body_problems(body, known[kind][type_name], "", top=True):
                             message = f"{type_name}.{name}: {problem}"
+                            line = _line(texts.get(relative, ""), kind, type_name, name, problem)
                             report.findings.append(Finding("provider-compat", repository, message, relative, line))
     if unknown:
         names = ", ".join(sorted(unknown))

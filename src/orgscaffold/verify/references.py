@@ -235,14 +235,29 @@ class _Checker:
         self.texts = texts
         self.scopes = all_scopes
         self.report = Report()
+        # How many times each (file, needle) was reported: the n-th report gets the n-th occurrence.
+        self._reported: dict[tuple[str, str], int] = {}
 
-    def line(self, relative: str, needle: str) -> int | None:
+    def lines(self, relative: str, needle: str) -> list[int]:
+        """The lines where ``needle`` occurs in a file, outside whole-line comments."""
         text = self.texts.get(relative, "")
-        match = re.search(rf"(?<![\w.-]){re.escape(needle)}(?![\w-])", text)
-        return text.count("\n", 0, match.start()) + 1 if match else None
+        found = []
+        for match in re.finditer(rf"(?<![\w.-]){re.escape(needle)}(?![\w-])", text):
+            start = text.rfind("\n", 0, match.start()) + 1
+            if not text[start : match.start()].lstrip().startswith(("#", "//")):
+                found.append(text.count("\n", 0, match.start()) + 1)
+        return found
 
     def problem(self, relative: str, needle: str, message: str) -> None:
-        self.report.findings.append(Finding("references", self.name, message, relative, self.line(relative, needle)))
+        """Report a problem at the next occurrence of ``needle`` not yet reported; the same problem
+        twice at one place (an expression the parse visits twice) is reported once."""
+        seen = self._reported.get((relative, needle), 0)
+        self._reported[(relative, needle)] = seen + 1
+        lines = self.lines(relative, needle)
+        line = lines[min(seen, len(lines) - 1)] if lines else None
+        finding = Finding("references", self.name, message, relative, line)
+        if finding not in self.report.findings:
+            self.report.findings.append(finding)
 
     def child(self, scope: Scope, source: Any) -> Scope | None | str:
         """The scope a local module source points to, None when not local, or the missing path."""
