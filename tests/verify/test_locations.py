@@ -34,7 +34,7 @@ def identity(examples: Callable[[str], Example], tmp_path: Path) -> Path:
     return copy
 
 
-def _edit(path: Path, edit: Callable[[list[str]], None]) -> list[str]:
+def _edit(path: Path, edit: Callable[[list[str]], object]) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     edit(lines)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
