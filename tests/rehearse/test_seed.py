@@ -6,7 +6,14 @@ from typing import Any
 
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire
-from orgscaffold.rehearse.seed import DEFAULT_MANAGEMENT_ACCOUNT_ID, Seed, SeedAccount, SeedZone, seed_from_answers
+from orgscaffold.rehearse.seed import (
+    DEFAULT_MANAGEMENT_ACCOUNT_ID,
+    Seed,
+    SeedAccount,
+    SeedZone,
+    seed_from_answers,
+    unseeded_imports,
+)
 from tests.adoption import INVITED_WITH_ZONE, questionnaire
 from tests.conftest import EXAMPLES
 
@@ -46,3 +53,22 @@ def test_in_a_new_organisation_every_adopted_account_starts_outside_it() -> None
 def test_the_seed_survives_its_json_form() -> None:
     seed = seed_from_answers(*_answers(load_questionnaire(EXAMPLES / "acme-full.yaml")))
     assert Seed.from_dict(seed.as_dict()) == seed
+
+
+def test_imports_the_seed_cannot_hold_are_created_instead_and_named() -> None:
+    answers = {p.key: p.answers for p in plan(load_questionnaire(EXAMPLES / "acme-full.yaml"))}
+    bootstrap, dropped = unseeded_imports("bootstrap", answers["bootstrap"]["tfvars"])
+    assert bootstrap is not None
+    original = answers["bootstrap"]["tfvars"]["imports"]
+    # The seeded ones stay, with their ids; every other one is emptied, keeping its type.
+    assert (bootstrap["organization"], bootstrap["accounts"]) == (original["organization"], original["accounts"])
+    assert bootstrap["organizational_units"] == {} and bootstrap["oidc_provider"] is None
+    assert bootstrap["config_service_linked_role"] is False
+    assert "organizational_units (2)" in dropped and "trail" in dropped
+    assert not any(name.startswith(("organization ", "accounts")) for name in dropped)
+    dns, dropped = unseeded_imports("dns", answers["dns"]["tfvars"])
+    assert dns is not None and dns["zones"] == answers["dns"]["tfvars"]["imports"]["zones"]
+    assert dropped == ["records (2)"]
+    # A questionnaire that adopts nothing rehearses as it is.
+    seed = {p.key: p.answers for p in plan(load_questionnaire(EXAMPLES / "seed.yaml"))}
+    assert all(unseeded_imports(key, a["tfvars"]) == (None, []) for key, a in seed.items())

@@ -10,6 +10,7 @@ emulator. The folder it is given is never changed. It needs no AWS account and n
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -25,7 +26,7 @@ from orgscaffold.rehearse.overrides import write_backend_config, write_overrides
 from orgscaffold.rehearse.report import Rehearsal, format_report
 from orgscaffold.rehearse.run import Runner, environment
 from orgscaffold.rehearse.runbook import RUNBOOK, read_commands
-from orgscaffold.rehearse.seed import Seed, seed_from_answers
+from orgscaffold.rehearse.seed import IMPORTS_FILE, Seed, seed_from_answers, unseeded_imports
 from orgscaffold.verify.cli import Toolchain, cli_config, find_toolchain
 
 __all__ = ["Emulator", "Rehearsal", "format_report", "rehearse", "running"]
@@ -98,6 +99,7 @@ def rehearse(
             shutil.copytree(repo.path, copies[repo.name], ignore=shutil.ignore_patterns(*_NOT_COPIED))
         if progress:
             progress("starting the emulator")
+        emulator_given = emulator
         with _emulator(emulator, seed, scratch) as emulator:
             for path in copies.values():
                 write_overrides(path, emulator.endpoint)
@@ -114,6 +116,11 @@ def rehearse(
                 result = runner.result_for(repo.name)
                 if toolchain.name == "terraform":
                     result.tofu_only = _tofu_only(repo)
+                if emulator_given is None:  # an emulator the caller populated holds what it imports
+                    imports, result.not_imported = unseeded_imports(repo.key, repo.answers.get("tfvars") or {})
+                    if imports is not None:
+                        text = json.dumps({"imports": imports}, indent=2) + "\n"
+                        (copies[repo.name] / IMPORTS_FILE).write_text(text, encoding="utf-8")
             runner.run(commands)
     rehearsal.seconds = time.monotonic() - started
     return rehearsal

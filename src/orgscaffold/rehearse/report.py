@@ -85,6 +85,7 @@ class RepositoryResult:
     second_plans: list[SecondPlan] = field(default_factory=list)
     stand_ins: dict[str, list[str]] = field(default_factory=dict)
     tofu_only: list[str] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)
     failure: str | None = None
 
     @property
@@ -136,6 +137,11 @@ def format_report(rehearsal: Rehearsal) -> str:
             lines.append(f"  not served by moto alone ({reason}): {', '.join(addresses)}")
         if repo.tofu_only:
             lines.append(f"  not rehearsed (OpenTofu-only files, ignored by terraform): {', '.join(repo.tofu_only)}")
+        if repo.not_imported:
+            lines.append(
+                "  imports not rehearsed (the emulator holds only the adopted organisation, accounts and "
+                f"zones with their ids; created instead): {', '.join(repo.not_imported)}"
+            )
         if repo.failure:
             lines.append(f"  failure: {repo.failure}")
     lines.append(f"runbook commands run: {rehearsal.commands_run}")

@@ -100,3 +100,44 @@ def seed_from_answers(bootstrap: dict[str, Any], dns: dict[str, Any] | None) -> 
         accounts=accounts,
         zones=tuple(zones),
     )
+
+
+# What the seed creates, by repository and by entry of the repository's ``imports`` variable. The
+# other entries name objects the emulator cannot be given with the questionnaire's ids (OUs,
+# Identity Center objects, trails, record sets...): the rehearsal creates those instead of
+# importing them, and says so.
+SEEDED_IMPORTS: dict[str, tuple[str, ...]] = {"bootstrap": ("organization", "accounts"), "dns": ("zones",)}
+IMPORTS_FILE = "zz_orgscaffold_rehearsal.auto.tfvars.json"
+
+
+def _empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {}
+    if isinstance(value, list):
+        return []
+    if isinstance(value, bool):
+        return False
+    return None
+
+
+def unseeded_imports(key: str, tfvars: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The repository's ``imports`` with every entry the seed does not create emptied, and those
+    entries' names (with their counts); ``(None, [])`` when the seed creates everything it imports.
+
+    Written into the rehearsal's copy as a later ``*.auto.tfvars.json`` file, whose ``imports``
+    replaces the one of ``client.auto.tfvars.json`` (files are read in lexical order,
+    https://opentofu.org/docs/language/values/variables/#variable-definition-precedence).
+    """
+    imports = tfvars.get("imports")
+    if not isinstance(imports, dict):
+        return None, []
+    kept = SEEDED_IMPORTS.get(key, ())
+    rehearsed: dict[str, Any] = {}
+    dropped: list[str] = []
+    for name, value in imports.items():
+        if name in kept or not value:
+            rehearsed[name] = value
+            continue
+        dropped.append(f"{name} ({len(value)})" if isinstance(value, dict | list) else name)
+        rehearsed[name] = _empty(value)
+    return (rehearsed if dropped else None), dropped
