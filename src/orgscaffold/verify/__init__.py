@@ -154,9 +154,7 @@ def conclude(
             report.findings.append(Finding("cli", "", f"the CLI tier was requested but cannot run: {why}"))
         report.skipped.append(f"CLI tier: {why}")
         return report
-    if progress:
-        progress(f"running {toolchain.name} init/validate/fmt/test on {len(repositories)} repositories")
-    report.merge(cli_tier.check_repositories(repositories, toolchain))
+    report.merge(cli_tier.check_repositories(repositories, toolchain, progress=progress))
     return report
 
 
