@@ -3,8 +3,8 @@
 Tier 1 (always, pure Python): every HCL, JSON and YAML file parses; references resolve inside each
 repository; resource arguments are valid for hashicorp/aws 6.x as well; the contracts between
 repositories hold; every questionnaire item comes back unchanged from the data files; each data
-value has a typed, described variable. Tier 2 (when a tofu or terraform binary and a provider
-mirror are available): init, validate, fmt -check and test.
+value has a typed, described variable; TXT values fit Route 53's 255-byte strings. Tier 2 (when a
+tofu or terraform binary and a provider mirror are available): init, validate, fmt -check and test.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from orgscaffold.verify.files import load_yaml, parse_caches, read_repository
 from orgscaffold.verify.findings import Finding, Report, Severity
 from orgscaffold.verify.provider_compat import check_provider_compat
 from orgscaffold.verify.references import check_references
+from orgscaffold.verify.route53 import check_route53
 
 __all__ = ["Finding", "RepositoryCheck", "Report", "check_repository", "conclude", "find_repositories", "verify"]
 
@@ -121,6 +122,7 @@ def check_repository(
     report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
     report.merge(check_data(name, parsed))
+    report.merge(check_route53(name, parsed.get(DATA_FILE)))
     if not rendered:
         tfvars = answers.get("tfvars")
         expected = tfvars if isinstance(tfvars, dict) else None
