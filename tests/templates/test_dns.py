@@ -262,6 +262,18 @@ def test_adopted_zones_are_imported(rendered: Rendered) -> None:
         assert 'module.zones_legacy["xn--bcher-kva.example"]' in (root / "tests/records.tftest.hcl").read_text()
 
 
+def test_generated_tests_plan_no_client_record_sets(rendered: Rendered) -> None:
+    # The tests' cost must not grow with the client's record sets: the client's zones are planned
+    # without them, and record handling is tested on record_types.tftest.hcl's fixed zone.
+    _, _, root = rendered
+    for run in hcl(root / "tests/records.tftest.hcl")["run"]:
+        (body,) = run.values()
+        (variables,) = body["variables"]
+        assert "records = {}" in variables["zones"], run
+    fixture = hcl(root / "tests/record_types.tftest.hcl")["variables"][0]["zones"]
+    assert [key.strip('"') for key in fixture] == ["example.test"]
+
+
 def test_no_free_text_inhcl(rendered: Rendered) -> None:
     _, q, root = rendered
     for path in [*root.glob("*.tf"), *root.glob("modules/**/*.tf"), *root.glob("tests/*.hcl")]:

@@ -320,10 +320,18 @@ def test_no_free_text_inhcl(rendered: Rendered) -> None:
         assert HOSTILE not in text and "Acme Widgets Ltd" not in text, path
 
 
-def test_generated_test_counts_the_expanded_assignments(rendered: Rendered) -> None:
+def test_generated_test_uses_a_fixture_not_the_clients_identity_data(rendered: Rendered) -> None:
+    # The test's cost must not grow with the client's users, groups and assignments: it overrides
+    # them with a fixed fixture (tier 1 compares the client's own items with the data file).
     _, q, root = rendered
     text = (root / "tests/identity.tftest.hcl").read_text(encoding="utf-8")
-    assert f"length(aws_ssoadmin_account_assignment.this) == {len(expand_assignments(q))}" in text
+    variables = hcl(root / "tests/identity.tftest.hcl")["variables"][0]
+    assert set(variables) >= {"users", "groups", "permission_sets", "assignments"}
+    assert len(variables["assignments"]) == 3
+    for user in q.identity.users:
+        assert hcl_string(user.user_name) not in text
+    for permission_set in q.identity.permission_sets:
+        assert hcl_string(permission_set.name) not in text
 
 
 def test_external_variant_creates_no_users(rendered: Rendered) -> None:

@@ -76,7 +76,7 @@ def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
 
 
 def _test_fixtures(q: Questionnaire) -> dict[str, Any]:
-    """Made-up ids the generated tests feed to the mocked remote state, and the expected counts.
+    """Made-up ids the generated tests feed to the mocked remote state.
 
     OU paths are free text, so they reach the test file only as :func:`hcl_string` literals.
     """
@@ -90,7 +90,6 @@ def _test_fixtures(q: Questionnaire) -> dict[str, Any]:
             {"literal": hcl_string(path), "id": f"ou-test-{index}"}
             for index, (path, _) in enumerate(ou_paths(q.organization.organizational_units), start=1)
         ],
-        "assignment_count": len(expand_assignments(q)),
     }
 
 
