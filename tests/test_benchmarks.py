@@ -100,3 +100,31 @@ def test_quick_run_prints_numeric_ratios_and_load(quick_run: tuple[dict[str, Any
         assert f"| {name} | {data['ratios'][name]:.2f} |" in table
     assert isinstance(data["load"]["median"], float)
     assert data["targets"] == [] and "not checked in quick mode" in table
+
+
+def test_cli_ratios_and_targets_compare_with_the_hand_run_of_the_same_run() -> None:
+    from cli_tier import CliDetails, cli_ratios, cli_targets  # type: ignore[import-not-found]
+    from run import Row  # type: ignore[import-not-found]
+
+    def rows(hand: float, new_cli: float, validate_cli: float) -> dict[str, Any]:
+        walls = {"hand": hand, "new-cli": new_cli, "validate-cli": validate_cli}
+        return {op: Row("x", op, walls=[wall, wall + 1, wall - 1]) for op, wall in walls.items()}
+
+    measured = {"seed": rows(100.0, 30.0, 20.0), "large": rows(200.0, 90.0, 40.0)}
+    found = cli_ratios(measured)
+    assert found == {
+        "seed: new-cli / hand": 0.3,
+        "seed: validate-cli / hand": 0.2,
+        "large: new-cli / hand": 0.45,
+        "large: validate-cli / hand": 0.2,
+    }
+    details = {
+        "seed": CliDetails(checks_run={"validate-cli": {"terraform init (cached)": 4, "terraform test": 4}}),
+        "large": CliDetails(checks_run={"validate-cli": {"terraform init": 1, "terraform init (cached)": 3}}),
+    }
+    checked = {name: (value, met) for name, value, met in cli_targets(measured, found, details)}
+    assert checked["seed new-cli / hand <= 0.4"] == (0.3, True)
+    assert checked["large new-cli / hand <= 0.4"] == (0.45, False)
+    assert checked["seed validate-cli runs no init (inits run)"] == (0.0, True)
+    assert checked["large validate-cli runs no init (inits run)"] == (1.0, False)
+    assert checked["large new-cli <= 60 s"] == (90.0, False)
