@@ -1,7 +1,8 @@
 """Measure `new`, `validate` and `upgrade` against a bare `copier copy`, for the seed and scaled clients.
 
     python benchmarks/run.py                  # full run: seed, large client, large client x2; median of 5
-    python benchmarks/run.py --quick          # what CI runs: tiny clients, one repeat, no targets checked
+    python benchmarks/run.py --quick          # tiny clients, one repeat, no targets checked
+    python benchmarks/run.py --quick --case tiny --skip-upgrade --skip validate-cold ...  # tests/test_benchmarks.py
     python benchmarks/run.py --repeat 3 --json /tmp/bench.json
     python benchmarks/run.py --only-cli --repeat 3    # the CLI tier next to the hand run (benchmarks/cli_tier.py)
 
@@ -21,7 +22,10 @@ docs/performance.md). `new` runs on a fresh copy of a cache that rendering *anot
 (a small generated one) left: as on a machine that has run this orgscaffold before, for a
 client it has not seen. `validate` runs on the cache that the `new` which wrote the repositories
 left, as after that `new`. `new-cold` and `validate-cold` run with ``ORGSCAFFOLD_CACHE_DIR=off``,
-as on the very first run after an install, or a CI runner without a cache.
+as on the very first run after an install, or a CI runner without a cache. `new-public` runs `new`
+with copier's public API only (``ORGSCAFFOLD_COPIER_INTERNALS=off``), and `new-without-<speed-up>`
+with one of orgscaffold.copier_adapter's speed-ups turned off, `new-serial` in one process
+(``ORGSCAFFOLD_JOBS=1``): each speed-up keeps its place only while its row shows what it saves.
 
 The templates come from a clean git repository made in the work folder from this checkout
 (committed files, plus uncommitted changes to copier.yml and templates/, committed there), so every
@@ -58,7 +62,18 @@ sys.path.insert(0, str(HERE))
 from cli_tier import CLI_OPERATIONS, CliDetails, cli_ratios, cli_report, cli_targets, measure_cli_case  # noqa: E402
 from generate import Size, write  # noqa: E402 - benchmarks/ is a folder of scripts, not a package
 
-OPERATIONS = ("new", "new-cold", "copier", "validate", "validate-cold", "upgrade")
+# `new` with a speed-up turned off, each against `new`: copier_adapter's speed-ups all at once (the
+# public copier API only) or one at a time, and the worker processes. docs/performance.md justifies
+# each speed-up with its row.
+INTERNALS_VARIABLE = "ORGSCAFFOLD_COPIER_INTERNALS"
+NEW_VARIANTS = {
+    "new-public": {INTERNALS_VARIABLE: "off"},
+    "new-without-template": {INTERNALS_VARIABLE: "template"},
+    "new-without-jinja": {INTERNALS_VARIABLE: "jinja"},
+    "new-without-index-sync": {INTERNALS_VARIABLE: "index-sync"},
+    "new-serial": {"ORGSCAFFOLD_JOBS": "1"},
+}
+OPERATIONS = ("new", "new-cold", *NEW_VARIANTS, "copier", "validate", "validate-cold", "upgrade")
 LARGE = Size()
 CACHE_VARIABLE = "ORGSCAFFOLD_CACHE_DIR"
 TINY = Size(accounts=3, users=4, groups=2, permission_sets=2, zones=1, records=6)
@@ -281,11 +296,13 @@ def _fresh(path: Path) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _new_step(arguments: list[str], *, cwd: Path, warm: Path, cache: Path) -> Measured:
+def _new_step(
+    arguments: list[str], *, cwd: Path, warm: Path, cache: Path, env: dict[str, str] | None = None
+) -> Measured:
     """`new` on a fresh copy of the warm-up cache (the copying is not measured)."""
     shutil.rmtree(cache, ignore_errors=True)
     shutil.copytree(warm, cache)
-    return _run_child(arguments, cwd=cwd, env={CACHE_VARIABLE: str(cache)})
+    return _run_child(arguments, cwd=cwd, env={CACHE_VARIABLE: str(cache), **(env or {})})
 
 
 def warm_up_cache(workdir: Path, template: Path, first: str) -> Path:
@@ -308,6 +325,7 @@ def _measure_case(
     *,
     upgrade: bool,
     warm: Path,
+    skip: tuple[str, ...] = (),
 ) -> None:
     """Measure every operation on one case, ``repeat`` times, interleaved."""
     answers = _answers_file(case, workdir)
@@ -332,6 +350,9 @@ def _measure_case(
         steps.append(("new", partial(_new_step, arguments, cwd=workdir, warm=warm, cache=cache)))
         cold = ["new", str(case.questionnaire), str(workdir / f"{case.name}-new"), str(template), first]
         steps.append(("new-cold", partial(_run_child, cold, cwd=workdir, env={CACHE_VARIABLE: "off"})))
+        for variant, env in NEW_VARIANTS.items():
+            variant_cache = workdir / "cache-new"
+            steps.append((variant, partial(_new_step, cold, cwd=workdir, warm=warm, cache=variant_cache, env=env)))
         steps.append(("copier", lambda: _copier_step(answers, workdir / f"{case.name}-copier", template, first)))
         validate = partial(
             _run_child, ["validate", str(published)], cwd=workdir, env={CACHE_VARIABLE: str(published_cache)}
@@ -342,8 +363,11 @@ def _measure_case(
         if has_upgrade:
             steps.append(("upgrade", lambda: _upgrade_step(published, workdir / f"{case.name}-upgrade", template)))
         for operation, step in steps:
+            if operation in skip:
+                rows[operation].note = "not measured in this run (--skip)"
+                continue
             measured = step()
-            if operation == "new-cold" or (operation == "new" and index > 0):
+            if operation == "new-cold" or operation in NEW_VARIANTS or (operation == "new" and index > 0):
                 shutil.rmtree(workdir / f"{case.name}-new", ignore_errors=True)
             _record(rows[operation], measured)
 
@@ -530,7 +554,9 @@ def run(
         if tier1:
             # upgrade is the slowest operation: quick mode proves it runs on the first case only.
             upgrade = (not quick or position == 0) and "upgrade" not in skip
-            _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm)
+            _measure_case(
+                case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm, skip=skip
+            )
         if case.name in cli_cases:
             details[case.name] = measure_cli_case(
                 case, rows[case.name], workdir, template, first, repeat, warm=warm, run_child=_run_child, record=_record
@@ -565,6 +591,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="repeats per measurement (default 5, quick 1)")
     parser.add_argument("--case", action="append", dest="only", help="measure only this case (repeatable)")
     parser.add_argument("--skip-upgrade", action="store_true", help="do not measure upgrade (the slowest)")
+    measurable = [operation for operation in OPERATIONS if operation != "new"]  # new writes what validate reads
+    parser.add_argument("--skip", action="append", default=[], choices=measurable, help="do not measure this operation")
     parser.add_argument("--cli", action="store_true", help="quick mode: measure the CLI tier too (tiny client)")
     parser.add_argument("--skip-cli", action="store_true", help="do not measure the CLI tier against the hand run")
     parser.add_argument("--only-cli", action="store_true", help="measure only the CLI tier against the hand run")
@@ -580,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
             repeat=repeat,
             workdir=workdir.resolve(),
             only=args.only,
-            skip=("upgrade",) if args.skip_upgrade else (),
+            skip=(*args.skip, *(("upgrade",) if args.skip_upgrade else ())),
             cli="only" if args.only_cli else "skip" if args.skip_cli or (args.quick and not args.cli) else "with",
         )
     if args.json:

@@ -1,18 +1,35 @@
-"""Shared test fixtures: hermetic git/HOME, golden files, example paths."""
+"""Shared test fixtures: hermetic git/HOME, golden files, example paths, the examples rendered once.
+
+Test markers: ``emulator`` marks tests that apply against the moto emulator. They skip in the default
+run, with the reason below; ``scripts/test --emulator`` (pytest ``--emulator``) runs only them.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from orgscaffold.pipeline import NewResult, new
+from orgscaffold.plan import RepoPlan, plan
+from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.verify import Report
 from orgscaffold.verify.cli import Toolchain, check_repositories, find_toolchain
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.yaml"))
+EMULATOR_SKIP = "emulator suite: run scripts/test --emulator"
+# What conftest's hermetic environment gives git: no user configuration, a fixed test identity.
+TEST_IDENTITY = {
+    "GIT_AUTHOR_NAME": "orgscaffold tests",
+    "GIT_AUTHOR_EMAIL": "tests@orgscaffold.invalid",
+    "GIT_COMMITTER_NAME": "orgscaffold tests",
+    "GIT_COMMITTER_EMAIL": "tests@orgscaffold.invalid",
+}
 
 
 def every_code_point(chunk: int) -> list[str]:
@@ -28,6 +45,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files (snapshots) from the current output; review the diff before committing",
     )
+    parser.addoption(
+        "--emulator",
+        action="store_true",
+        default=False,
+        help="run only the tests marked emulator (they apply against the moto AWS emulator)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use the CLI tier (the ``toolchain`` fixture) are marked ``cli``. Emulator tests skip
+    in the default run; with --emulator, only they run."""
+    for item in items:
+        if "toolchain" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.cli)
+    if config.getoption("--emulator"):
+        deselected = [item for item in items if item.get_closest_marker("emulator") is None]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if item.get_closest_marker("emulator") is not None]
+        return
+    skip = pytest.mark.skip(reason=EMULATOR_SKIP)
+    for item in items:
+        if item.get_closest_marker("emulator") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,22 +79,70 @@ def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+def _isolate(patch: pytest.MonkeyPatch, home: Path) -> None:
+    patch.setenv("HOME", str(home))
+    patch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for key, value in TEST_IDENTITY.items():
+        patch.setenv(key, value)
+    if "ORGSCAFFOLD_TEMPLATE" in os.environ:
+        patch.delenv("ORGSCAFFOLD_TEMPLATE")
+
+
 @pytest.fixture(autouse=True)
 def _hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Isolate git and HOME so tests never read the developer's configuration."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for key, value in {
-        "GIT_AUTHOR_NAME": "orgscaffold tests",
-        "GIT_AUTHOR_EMAIL": "tests@orgscaffold.invalid",
-        "GIT_COMMITTER_NAME": "orgscaffold tests",
-        "GIT_COMMITTER_EMAIL": "tests@orgscaffold.invalid",
-    }.items():
-        monkeypatch.setenv(key, value)
-    if "ORGSCAFFOLD_TEMPLATE" in os.environ:
-        monkeypatch.delenv("ORGSCAFFOLD_TEMPLATE")
+    _isolate(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+@dataclass(frozen=True)
+class Example:
+    """One shipped example, rendered once per session by ``new`` (tier 1, no CLI): read, never edit.
+
+    ``repositories`` are the published, committed repositories by name, in deployment order;
+    ``folders`` the same by repository key. A test that edits files works on a copy.
+    """
+
+    name: str
+    path: Path
+    q: Questionnaire
+    plans: list[RepoPlan]
+    result: NewResult
+
+    @property
+    def repositories(self) -> dict[str, Path]:
+        return dict(self.result.published.repositories)
+
+    @property
+    def folders(self) -> dict[str, Path]:
+        return {p.key: self.result.published.repositories[p.name] for p in self.plans}
+
+
+_EXAMPLES: dict[str, Example] = {}
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Example]:
+    """The shipped examples by name (``seed``, ``acme-full``), each rendered on first use, once per run."""
+
+    def get(name: str) -> Example:
+        if name not in _EXAMPLES:
+            path = EXAMPLES / f"{name}.yaml"
+            out = tmp_path_factory.mktemp(f"example-{name}") / "out"
+            with pytest.MonkeyPatch.context() as patch:  # session scope: before the per-test isolation
+                _isolate(patch, tmp_path_factory.mktemp("example-home"))
+                result = new(path, out, cli=False)
+            q = result.questionnaire  # the state bucket as new resolved it
+            _EXAMPLES[name] = Example(name, path, q, plan(q), result)
+        return _EXAMPLES[name]
+
+    return get
+
+
+@pytest.fixture(params=EXAMPLE_NAMES)
+def example(request: pytest.FixtureRequest, examples: Callable[[str], Example]) -> Example:
+    """Each shipped example in turn (see :func:`examples`)."""
+    return examples(request.param)
 
 
 @pytest.fixture

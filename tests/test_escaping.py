@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
+import copier
 import hcl2
 import pytest
 import yaml
-from copier._main import Worker
-from copier._template import Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +46,7 @@ HOSTILE = [
 ]
 
 # Any Unicode except surrogates (not encodable as UTF-8, so never in a YAML or JSON file).
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
 
 
 def _check(texts: list[str], toolchain: Toolchain, work: Path) -> None:
@@ -92,13 +92,24 @@ def test_arbitrary_unicode_survives_both_paths(
 
 
 def _render_answers_file(answers: dict[str, object], tmp_path: Path) -> str:
-    """The shared answers-file template, rendered by copier's own Jinja environment (as copier does)."""
-    template = Template(url=str(ROOT))
-    template.__dict__["local_abspath"] = ROOT
-    worker = Worker(src_path=str(ROOT), dst_path=tmp_path, defaults=True, quiet=True)
-    worker.__dict__["template"] = template
-    rendered: str = worker.jinja_env.get_template("templates/_shared/answers.yml.jinja").render(_copier_answers=answers)
-    return rendered
+    """The shared answers-file template, rendered by copier (public ``run_copy``) as every template
+    includes it, from a template holding only that file; the answers are questions of type yaml."""
+    template = tmp_path / "template"
+    shared = template / "templates" / "_shared" / "answers.yml.jinja"
+    shared.parent.mkdir(parents=True)
+    shutil.copy2(ROOT / "templates" / "_shared" / "answers.yml.jinja", shared)
+    (template / "{{_copier_conf.answers_file}}.jinja").write_text(
+        '{% include "templates/_shared/answers.yml.jinja" -%}\n', encoding="utf-8"
+    )
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+    config = {"_templates_suffix": ".jinja", "_envops": settings["_envops"], "_exclude": ["templates", "copier.yml"]}
+    config.update({name: {"type": "yaml"} for name in answers})
+    (template / "copier.yml").write_text(json.dumps(config), encoding="utf-8")
+    copier.run_copy(str(template), tmp_path / "out", data=answers, defaults=True, quiet=True)
+    text = (tmp_path / "out" / ".copier-answers.yml").read_text(encoding="utf-8")
+    src_path = f'  "_src_path": {json.dumps(str(template))},\n'
+    assert src_path in text, "copier records the template it rendered from"
+    return text.replace(src_path, "", 1)
 
 
 @pytest.mark.parametrize("loader", [yaml.SafeLoader, yaml.CSafeLoader], ids=["pyyaml", "libyaml"])
@@ -111,7 +122,7 @@ def test_every_code_point_survives_the_answers_file(loader: type[yaml.SafeLoader
         "plain": [1, True, None, {"nested": ["x"]}],
     }
     text = _render_answers_file(answers, tmp_path)
-    assert yaml.load(text, Loader=loader) == answers  # noqa: S506 - SafeLoader and CSafeLoader only
+    assert yaml.load(text, Loader=loader) == answers  # SafeLoader and CSafeLoader only
     # Still JSON once the comment line is dropped.
     assert json.loads(text.split("\n", 1)[1]) == answers
     assert text.startswith("# ")

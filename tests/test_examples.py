@@ -9,20 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orgscaffold.pipeline import new
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.verify import Report, find_repositories, verify
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, Example
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 
-@pytest.fixture(scope="module", params=EXAMPLE_FILES, ids=lambda p: p.stem)
-def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp(request.param.stem) / "out"
-    result = new(request.param, out, cli=False)
-    assert result.report.ok
-    return result.published.repositories
+@pytest.fixture
+def rendered(example: Example) -> dict[str, Path]:
+    """The example's repositories as ``new`` published them (tier 1 passed, committed)."""
+    assert example.result.report.ok
+    return example.repositories
 
 
 def test_examples_exist_and_are_valid() -> None:

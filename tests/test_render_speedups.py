@@ -2,7 +2,9 @@
 
 - render.render (one shared template checkout and Jinja environment, no git index syncing,
   repositories rendered in forked workers, compiled templates cached across runs) writes the
-  same files, byte for byte and mode for mode, as plain ``copier.run_copy`` per repository;
+  same files, byte for byte and mode for mode, as plain ``copier.run_copy`` per repository, with
+  every speed-up of orgscaffold.copier_adapter, with each one turned off, with none, and with
+  copier's internals missing;
 - the HCL parse cache returns exactly what python-hcl2 returns, for every HCL file rendered.
 """
 
@@ -14,20 +16,20 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import copier
 import pytest
 import yaml
 
+from orgscaffold import copier_adapter
 from orgscaffold.cache import cache_dir
 from orgscaffold.plan import RepoPlan, plan
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.render import TemplateSource, render, render_each, template_source
 from orgscaffold.verify.files import HCL_SUFFIXES, ParseCaches, _parse, parse_hcl, read_repository
-from tests.conftest import EXAMPLES, ROOT
-
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+from tests.conftest import EXAMPLES, ROOT, Example
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -55,23 +57,69 @@ def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
     }
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
-def test_render_writes_what_plain_copier_writes(example: Path, template_repo: Path, tmp_path: Path) -> None:
-    plans = plan(load_questionnaire(example))
+Rendered = tuple[list[RepoPlan], dict[str, Path]]
+
+
+@pytest.fixture(scope="module")
+def plain_render(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Rendered]:
+    """An example's plans, and its repositories rendered by plain ``copier.run_copy`` one by one (once each)."""
+    done: dict[str, Rendered] = {}
+
+    def rendered(example: str) -> Rendered:
+        if example not in done:
+            plans = plan(load_questionnaire(EXAMPLES / f"{example}.yaml"))
+            out = tmp_path_factory.mktemp(f"plain-{example}")
+            for repo_plan in plans:
+                copier.run_copy(
+                    str(template_repo),
+                    out / repo_plan.name,
+                    data=repo_plan.answers,
+                    vcs_ref="HEAD",
+                    defaults=True,
+                    overwrite=True,
+                    unsafe=True,
+                    quiet=True,
+                )
+            done[example] = plans, {p.key: out / p.name for p in plans}
+        return done[example]
+
+    return rendered
+
+
+# How render may run copier: every speed-up; each speed-up turned off alone; none (the public API
+# only); and with copier's internals gone, as after a copier release that renamed them. Every mode
+# renders the seed; the larger example, which uses every template, with all speed-ups and none.
+MODES = ["all", *(f"without-{trick}" for trick in copier_adapter.TRICKS), "public-api", "internals-missing"]
+CASES = [("seed", mode) for mode in MODES] + [("acme-full", "all"), ("acme-full", "internals-missing")]
+
+
+@pytest.mark.parametrize(("example", "mode"), CASES, ids=[f"{example}-{mode}" for example, mode in CASES])
+def test_render_writes_what_plain_copier_writes(
+    example: str,
+    mode: str,
+    plain_render: Callable[[str], Rendered],
+    template_repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if mode.startswith("without-"):
+        monkeypatch.setenv(copier_adapter.INTERNALS_ENV, mode.removeprefix("without-"))
+    elif mode == "public-api":
+        monkeypatch.setenv(copier_adapter.INTERNALS_ENV, "off")
+    elif mode == "internals-missing":
+        monkeypatch.setattr(copier_adapter, "_Worker", None)
+        monkeypatch.setattr(copier_adapter, "_Template", None)
+    expected_tricks = {
+        "all": set(copier_adapter.TRICKS),
+        "public-api": set(),
+        "internals-missing": set(),
+        "without-template": {"index-sync"},  # the shared Jinja environment needs the shared checkout
+    }.get(mode, set(copier_adapter.TRICKS) - {mode.removeprefix("without-")})
+    assert copier_adapter.enabled() == expected_tricks
+    plans, plain = plain_render(example)
     fast = render(plans, tmp_path / "fast", source=TemplateSource(str(template_repo), "HEAD"))
     for repo_plan in plans:
-        plain = tmp_path / "plain" / repo_plan.name
-        copier.run_copy(
-            str(template_repo),
-            plain,
-            data=repo_plan.answers,
-            vcs_ref="HEAD",
-            defaults=True,
-            overwrite=True,
-            unsafe=True,
-            quiet=True,
-        )
-        expected, actual = _tree(plain), _tree(fast[repo_plan.key])
+        expected, actual = _tree(plain[repo_plan.key]), _tree(fast[repo_plan.key])
         assert sorted(actual) == sorted(expected), repo_plan.name
         different = [name for name in expected if actual[name] != expected[name]]
         assert not different, f"{repo_plan.name}: {different} differ from plain copier's render"
@@ -131,12 +179,8 @@ def _typed(value: object) -> object:
     return (type(value).__name__, value)
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
-def test_cached_hcl_parses_equal_python_hcl2_for_every_rendered_file(
-    example: Path, template_repo: Path, tmp_path: Path
-) -> None:
-    plans = plan(load_questionnaire(example))
-    rendered = render(plans, tmp_path / "out", source=TemplateSource(str(template_repo), "HEAD"))
+def test_cached_hcl_parses_equal_python_hcl2_for_every_rendered_file(example: Example, tmp_path: Path) -> None:
+    rendered = example.folders
     cache = tmp_path / "hcl-cache"
     cache.mkdir()
     texts = [
@@ -162,12 +206,10 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path) -> None:
     assert parse_hcl(text, tmp_path) == parse_hcl(text)
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_every_document_reads_the_same_from_no_cache_a_cold_one_and_a_warm_one(
-    example: Path, template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plans = plan(load_questionnaire(example))
-    rendered = render(plans, tmp_path / "out", source=TemplateSource(str(template_repo), "HEAD"))
+    rendered = example.repositories
     for name, folder in rendered.items():
         monkeypatch.setenv("ORGSCAFFOLD_CACHE_DIR", "off")
         plain = read_repository(name, folder).documents
@@ -208,3 +250,20 @@ def test_render_each_follows_each_render_in_its_worker_after_one_shared_preparat
     assert all(seen == [parent] for _, _, seen, _ in results)
     if "fork" in multiprocessing.get_all_start_methods():
         assert {pid for _, pid, _, _ in results} - {parent}
+
+
+@pytest.mark.parametrize("internals", ["", "template", "off"], ids=["all", "without-template", "public-api"])
+def test_copier_records_the_recorded_url_while_git_reads_the_source(
+    internals: str, template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As from a wheel's bundle: the answers name the canonical URL, which git never reaches (an
+    invalid host), while the files come from the local source, in every way render runs copier."""
+    monkeypatch.setenv(copier_adapter.INTERNALS_ENV, internals)
+    plans = plan(load_questionnaire(EXAMPLES / "seed.yaml"), only={"bootstrap"})
+    recorded = "https://git.invalid/orgscaffold/orgscaffold.git"
+    source = TemplateSource(str(template_repo), "HEAD", record_url=recorded)
+    folder = render(plans, tmp_path / "out", source=source)["bootstrap"]
+    answers = yaml.safe_load((folder / ".copier-answers.yml").read_text(encoding="utf-8"))
+    head = _git(template_repo, "rev-parse", "--short", "HEAD").strip()
+    assert answers["_src_path"] == recorded
+    assert head in answers["_commit"]  # git describe of the source's HEAD (no tag: the short hash)

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ import yaml
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire_text
 from orgscaffold.render import render, template_source
+from tests.conftest import EXAMPLE_NAMES, Example
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -90,23 +91,22 @@ CASE_IDS = [f"{case}-{key}" for case, key in CASES]
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Rendered]:
-    """Every repository of every questionnaire, rendered once (isolated git config, as conftest does)."""
-    home = tmp_path_factory.mktemp("workflows-home")
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, examples: Callable[[str], Example]
+) -> dict[tuple[str, str], Rendered]:
+    """Every repository of every questionnaire, rendered once: the examples by the session's shared
+    render (tests/conftest.py), the inline questionnaires here (staged, never committed)."""
     out: dict[tuple[str, str], Rendered] = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOME", str(home))
-        mp.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for var in ("GIT_AUTHOR", "GIT_COMMITTER"):
-            mp.setenv(f"{var}_NAME", "orgscaffold tests")
-            mp.setenv(f"{var}_EMAIL", "tests@orgscaffold.invalid")
-        source = template_source()
-        for case, q in QUESTIONNAIRES.items():
-            plans = plan(q)
+    source = template_source()
+    for case, q in QUESTIONNAIRES.items():
+        plans = plan(q)
+        if case in EXAMPLE_NAMES:
+            folders = examples(case).folders
+            plans = examples(case).plans  # planned with the state bucket that render chose
+        else:
             folders = render(plans, tmp_path_factory.mktemp(case), source=source)
-            for p in plans:
-                out[(case, p.key)] = Rendered(case, p.key, folders[p.key], p.answers["settings"])
+        for p in plans:
+            out[(case, p.key)] = Rendered(case, p.key, folders[p.key], p.answers["settings"])
     return out
 
 
@@ -243,17 +243,30 @@ def test_free_text_never_reaches_workflows(repo: Rendered) -> None:
 
 
 def test_apply_is_gated_and_never_cancelled(repo: Rendered) -> None:
-    jobs = dict(_jobs(repo.workflow("apply.yml")))
-    assert list(jobs) == ["apply"]
-    apply = jobs["apply"]
+    workflow = repo.workflow("apply.yml")
+    jobs = dict(_jobs(workflow))
+    assert list(jobs) == ["plan", "apply"]
+    plan_job, apply = jobs["plan"], jobs["apply"]
+    # Approvers approve the plan they read: the plan runs first, with the plan role, in the plan
+    # environment; the gated job applies that saved plan, checked by its digest.
+    assert plan_job["environment"] == repo.settings["github"]["plan_environment"]
     assert apply["environment"] == repo.settings["github"]["apply_environment"]
-    assert apply["concurrency"]["cancel-in-progress"] is False
-    role = next(s for s in _steps(apply) if str(s.get("uses", "")).startswith(CONFIGURE_AWS))
-    assert role["with"]["role-to-assume"] == "${{ vars.AWS_APPLY_ROLE_ARN }}"
-    assert role["with"]["aws-region"] == "${{ vars.AWS_REGION }}"
-    runs = _runs(repo.workflow("apply.yml"))
-    assert "tofu init -backend-config=backend.hcl" in runs
-    assert "-out=tfplan" in runs and "tofu apply -lock-timeout=10m tfplan" in runs
+    assert apply["needs"] == "plan" and apply["if"] == "needs.plan.outputs.changes == 'true'"
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    for job, variable in ((plan_job, "AWS_PLAN_ROLE_ARN"), (apply, "AWS_APPLY_ROLE_ARN")):
+        role = next(s for s in _steps(job) if str(s.get("uses", "")).startswith(CONFIGURE_AWS))
+        assert role["with"]["role-to-assume"] == "${{ vars." + variable + " }}"
+        assert role["with"]["aws-region"] == "${{ vars.AWS_REGION }}"
+    plan_runs = "\n".join(s["run"] for s in _steps(plan_job) if "run" in s)
+    apply_runs = "\n".join(s["run"] for s in _steps(apply) if "run" in s)
+    assert "-out=tfplan" in plan_runs and "tofu show -no-color tfplan" in plan_runs
+    assert "GITHUB_STEP_SUMMARY" in plan_runs
+    assert "tofu plan" not in apply_runs and "tofu apply -lock-timeout=10m tfplan" in apply_runs
+    assert "sha256sum --check" in apply_runs and apply["env"]["PLAN_SHA256"] == "${{ needs.plan.outputs.sha256 }}"
+    # The binary plan (secrets in the clear) goes through the state bucket, never as an artifact.
+    (upload,) = [s for s in _steps(plan_job) if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "plan.txt"
+    assert workflow["env"]["PLAN_OBJECT"].startswith(f"s3://{repo.settings['state']['bucket']}/plans/")
     # Nothing else may use the apply role, and no workflow may cancel a running job.
     for name in ("plan.yml", "drift.yml"):
         workflow = repo.workflow(name)
@@ -299,15 +312,19 @@ def test_drift_opens_or_updates_one_issue(repo: Rendered) -> None:
 
 
 def test_member_role_and_amplify_token_only_where_needed(repo: Rendered) -> None:
-    readonly = repo.settings["roles"]["readonly"]
-    member_repo = repo.key in {"dns", "website"}
-    for name, job_name in (("plan.yml", "plan"), ("drift.yml", "plan")):
+    roles = repo.settings["roles"]
+    read = roles.get(f"{repo.key}_read")
+    deploy = roles["break_glass"] if repo.key == "identity" else roles.get(f"{repo.key}_deploy")
+    for name, job_name in (("plan.yml", "plan"), ("drift.yml", "plan"), ("apply.yml", "plan")):
         env = repo.workflow(name)["jobs"][job_name].get("env", {})
-        assert env.get("TF_VAR_member_role_name") == (readonly if member_repo else None), name
+        assert env.get("TF_VAR_member_role_name") == read, name
     apply_env = repo.workflow("apply.yml")["jobs"]["apply"].get("env", {})
-    assert "TF_VAR_member_role_name" not in apply_env  # the apply keeps the deployment role
-    token = apply_env.get("TF_VAR_github_access_token")
+    assert apply_env.get("TF_VAR_member_role_name") == (deploy if read else None)
+    # The token is in the saved plan: given to the plan job (plan environment), never again.
+    plan_env = repo.workflow("apply.yml")["jobs"]["plan"].get("env", {})
+    token = plan_env.get("TF_VAR_github_access_token")
     assert token == ("${{ secrets.AMPLIFY_GITHUB_TOKEN }}" if repo.key == "website" else None)
+    assert "TF_VAR_github_access_token" not in apply_env
     for name in ("plan.yml", "drift.yml"):
         assert "secrets." not in (repo.path / ".github" / "workflows" / name).read_text(encoding="utf-8")
 
@@ -361,3 +378,46 @@ def test_ci_documentation_names_every_variable(repo: Rendered) -> None:
         assert needle in doc
     assert ("AMPLIFY_GITHUB_TOKEN" in doc) == (repo.key == "website")
     assert "{{" not in doc and "{%" not in doc
+
+
+FAKE_GH = """#!/usr/bin/env bash
+# A stand-in for the GitHub CLI: answers the repository look-ups of set-github-variables.sh.
+case "$*" in
+  *"--jq .owner.id"*) echo "${FAKE_OWNER_ID}" ;;
+  *"--jq .id"*) echo "${FAKE_REPOSITORY_ID}" ;;
+  *"--jq .created_at"*) echo "${FAKE_CREATED}" ;;
+  *) echo "unexpected: gh $*" >&2; exit 3 ;;
+esac
+"""
+
+
+@pytest.mark.parametrize("created", ["2025-03-01T10:00:00Z", "2026-09-01T10:00:00Z"])
+def test_variables_script_checks_the_github_ids_first(repo: Rendered, tmp_path: Path, created: str) -> None:
+    """Before CI runs, the script compares the ids GitHub reports with those the roles trust."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (fake / "gh").chmod(0o755)
+    github = repo.settings["github"]
+    immutable = github["subject_form"] == "immutable"
+    owner_id = str(github["owner_id"]) if immutable else "4242"
+    repository_id = str(github["repository_ids"][repo.key]) if immutable else "9999"
+    env = {
+        **os.environ,
+        "PATH": f"{fake}:{os.environ['PATH']}",
+        "FAKE_OWNER_ID": owner_id,
+        "FAKE_REPOSITORY_ID": repository_id,
+        "FAKE_CREATED": created,
+    }
+    script = repo.path / "scripts" / "set-github-variables.sh"
+    result = subprocess.run(["bash", str(script), "--ids"], capture_output=True, text=True, env=env, check=False)
+    if immutable:
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        env["FAKE_REPOSITORY_ID"] = "1"  # a re-created repository
+        again = subprocess.run(["bash", str(script), "--ids"], capture_output=True, text=True, env=env, check=False)
+        assert again.returncode == 1 and "re-created" in again.stderr
+    else:
+        assert f"owner_id: {owner_id}" in result.stderr and f"{repo.key}: {repository_id}" in result.stderr
+        # A repository created on or after 15 July 2026 is refused by a name-only trust: an error.
+        assert result.returncode == (1 if created >= "2026-07-15" else 0), result.stderr

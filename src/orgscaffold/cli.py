@@ -18,6 +18,7 @@ from orgscaffold.errors import OrgscaffoldError, QuestionnaireError, UserError, 
 from orgscaffold.verify import Report
 
 if TYPE_CHECKING:
+    from orgscaffold.questionnaire import Questionnaire
     from orgscaffold.upgrade import UpgradeResult
 
 app = typer.Typer(
@@ -166,16 +167,69 @@ def new(
 def check(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
 ) -> None:
-    """Validate a questionnaire only; report every problem with its field path."""
+    """Validate a questionnaire only; report every problem with its field path.
+
+    Warnings (things a valid questionnaire should still have checked by a person, such as adopted
+    accounts whose names must match AWS) are printed and do not change the exit status.
+    """
+    from orgscaffold.errors import Problem
     from orgscaffold.plan import plan
     from orgscaffold.questionnaire import load_questionnaire
 
+    warnings: list[Problem] = []
     try:
-        q = load_questionnaire(questionnaire)
+        q = load_questionnaire(questionnaire, warnings=warnings)
     except OrgscaffoldError as exc:
         _fail(exc)
+    for warning in warnings:
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     names = ", ".join(p.name for p in plan(q))
-    typer.echo(f"{questionnaire}: valid; repositories: {names}")
+    counted = f" ({len(warnings)} warning(s))" if warnings else ""
+    typer.echo(f"{questionnaire}: valid{counted}; repositories: {names}")
+
+
+@app.command()
+def discover(
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Where to write the questionnaire (default: print it).", dir_okay=False),
+    ] = None,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile (default: the environment's).")] = None,  # noqa: UP045
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Region of Identity Center, AWS Config and the trail (default: the profile's)."),
+    ] = None,
+    member_role: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Also read the hosted zones of each member account through this role "
+            "(e.g. OrganizationAccountAccessRole)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented questionnaire from an existing AWS account, adopting what exists (read-only calls).
+
+    Run it with the credentials of the organisation's management account (or of the one account a
+    client has). docs/discover.md lists the IAM permissions it needs.
+    """
+    if output is not None and output.exists() and not force:
+        _err(f"error: {output} exists; pass --force to overwrite it")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        from orgscaffold.discover import discover as run_discover
+    except ImportError as exc:
+        _err(f"error: discover needs boto3: pip install 'orgscaffold[discover]' ({exc})")
+        raise typer.Exit(EXIT_INPUT) from None
+    try:
+        text = run_discover(profile=profile, region=region, member_role=member_role, progress=_progress)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}; review its REVIEW comments, then: orgscaffold check {output}")
 
 
 @app.command()
@@ -207,16 +261,50 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+RepositoriesOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--repositories",
+        help="The folder of the rendered repositories: names the state bucket they use (its suffix is random).",
+        file_okay=False,
+    ),
+]
+
+
+def _with_state_bucket(questionnaire: Path, repositories: Path | None) -> Questionnaire:
+    """The questionnaire with the state bucket the rendered repositories record, or a marked placeholder."""
+    from orgscaffold.plan.names import BUCKET_SUFFIX_PLACEHOLDER, Names
+    from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
+    from orgscaffold.questionnaire import load_questionnaire
+    from orgscaffold.reading import read_answers
+    from orgscaffold.verify import find_repositories
+
+    q = load_questionnaire(questionnaire)
+    if repositories is not None:
+        found = find_repositories(repositories) if repositories.is_dir() else {}
+        recorded = next((b for path in found.values() if (b := recorded_state_bucket(read_answers(path)))), None)
+        if recorded is None:
+            raise UserError(f"--repositories: no generated repository with a state bucket in {repositories}")
+        return resolve_state_bucket(q, recorded=recorded)
+    bucket = Names(q).state_bucket
+    if bucket.endswith(BUCKET_SUFFIX_PLACEHOLDER):
+        _err(
+            f"note: the state bucket is shown as {bucket}: `orgscaffold new` chooses its random suffix; "
+            "pass --repositories DIR to show the name the rendered repositories use"
+        )
+    return q
+
+
 @app.command()
 def runbook(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
+    repositories: RepositoriesOption = None,
 ) -> None:
     """Print the deployment runbook of this client: every step from an empty AWS account, with checks."""
-    from orgscaffold.handover import render_document
-    from orgscaffold.questionnaire import load_questionnaire
+    from orgscaffold.documents import render_document
 
     try:
-        text = render_document(load_questionnaire(questionnaire), "runbook")
+        text = render_document(_with_state_bucket(questionnaire, repositories), "runbook")
     except OrgscaffoldError as exc:
         _fail(exc)
     typer.echo(text, nl=False)
@@ -226,13 +314,14 @@ def runbook(
 def report(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
     format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.md,  # noqa: A002
+    repositories: RepositoriesOption = None,
 ) -> None:
-    """Print the handover report: account inventory, access matrix, DNS inventory, guardrails."""
-    from orgscaffold.handover import render_document, report_data
-    from orgscaffold.questionnaire import load_questionnaire
+    """Print the handover report: account inventory, access matrix, CI access, DNS inventory, guardrails."""
+    from orgscaffold.documents import render_document
+    from orgscaffold.plan.handover import report_data
 
     try:
-        q = load_questionnaire(questionnaire)
+        q = _with_state_bucket(questionnaire, repositories)
         if format is ReportFormat.json:
             text = json.dumps(report_data(q), indent=2, ensure_ascii=False) + "\n"
         else:
@@ -251,7 +340,7 @@ class SchemaFormat(StrEnum):
 
 @app.command()
 def schema(
-    format: Annotated[  # the option is --format, like validate's and report's
+    format: Annotated[  # noqa: A002 - the option is --format, like validate's and report's
         SchemaFormat, typer.Option("--format", help="JSON Schema, or the Markdown reference.")
     ] = SchemaFormat.json,
 ) -> None:

@@ -6,7 +6,9 @@ The CLI maps :class:`UserError` subclasses to exit status 2 and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -58,8 +60,26 @@ class TemplateSourceError(UserError):
     """Raised when the template source cannot be found or is not a usable git repository."""
 
 
+class DiscoverError(UserError):
+    """Raised when discover cannot read AWS: no credentials, an unknown profile, access denied, no region."""
+
+
 class RenderError(OrgscaffoldError):
     """Raised when copier fails to render a template (a template bug, not a user error)."""
+
+
+class GitError(OrgscaffoldError):
+    """Raised when a git command fails; carries the command, the folder and git's message."""
+
+    def __init__(self, args: Sequence[str], cwd: Path | None, message: str) -> None:
+        self.command = ["git", *args]
+        self.cwd = cwd
+        self.message = message
+        where = f" in {cwd}" if cwd is not None else ""
+        super().__init__(f"git {' '.join(args)} failed{where}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in worker processes: must pickle
+        return (type(self), (self.command[1:], self.cwd, self.message))
 
 
 class PublishError(OrgscaffoldError):

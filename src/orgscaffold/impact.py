@@ -98,6 +98,7 @@ def _bootstrap(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
             f"management account: {', '.join(sorted(fields))} changes",
             "change it as the management account's root user; OpenTofu only records it",
         )
+    yield from _authoritative_lists(repo, _map(old, "tfvars", "organization"), _map(new, "tfvars", "organization"))
     old_ous, new_ous = _map(old, "tfvars", "organizational_units"), _map(new, "tfvars", "organizational_units")
     ou_added, ou_removed, _ = _keyed(old_ous, new_ous)
     for key in ou_removed:
@@ -106,6 +107,20 @@ def _bootstrap(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
         )
     for key in ou_added:
         yield Change(repo, Impact.SAFE, f"organisational unit {key} is created")
+
+
+def _authoritative_lists(repo: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterable[Change]:
+    """Trusted services and policy types: what leaves the list is disabled in AWS at the apply."""
+    kinds = {
+        "service_access_principals": ("trusted service", "its trusted access to the organisation is disabled"),
+        "enabled_policy_types": ("policy type", "it is disabled in the root and every policy of its type is detached"),
+    }
+    for field, (noun, why) in kinds.items():
+        before, after = set(old.get(field) or []), set(new.get(field) or [])
+        for item in sorted(before - after):
+            yield Change(repo, Impact.REPLACES, f"{noun} {item} is removed", why)
+        for item in sorted(after - before):
+            yield Change(repo, Impact.SAFE, f"{noun} {item} is enabled")
 
 
 def _identity(repo: str, old: Answers, new: Answers) -> Iterable[Change]:

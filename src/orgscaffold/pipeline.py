@@ -19,19 +19,25 @@ from pathlib import Path
 from orgscaffold import __version__
 from orgscaffold.errors import VerificationError
 from orgscaffold.plan import RepoPlan, parse_only, plan
+from orgscaffold.plan.names import Names
+from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
 from orgscaffold.publish import Published, check_destination, commit_repository, publish
-from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import render_each, template_source
+from orgscaffold.questionnaire import Questionnaire, load_questionnaire
+from orgscaffold.reading import read_answers
+from orgscaffold.render import render_each
+from orgscaffold.source import template_source
 from orgscaffold.verify import Report, RepositoryCheck, check_repository, conclude
 from orgscaffold.verify.files import load_hcl_parser
 
 
 @dataclass
 class NewResult:
-    """Outcome of :func:`new`."""
+    """Outcome of :func:`new`: what was published, the verification report, and the questionnaire
+    as rendered (its state bucket resolved as the answers record it)."""
 
     published: Published
     report: Report
+    questionnaire: Questionnaire
 
 
 def new(
@@ -51,7 +57,11 @@ def new(
     when the rendered repositories fail verification (nothing written either).
     """
     q = load_questionnaire(questionnaire)
-    plans = plan(q, only=parse_only(only))
+    keys = parse_only(only)
+    # The state bucket's name is chosen once: reuse the one an earlier render of aws-bootstrap here recorded.
+    recorded = recorded_state_bucket(read_answers(output / Names(q).repository("bootstrap")))
+    q = resolve_state_bucket(q, recorded=recorded, bootstrap_rendered=keys is None or "bootstrap" in keys)
+    plans = plan(q, only=keys)
     check_destination(output, [p.name for p in plans], force=force)
     source = template_source(template, vcs_ref=vcs_ref)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -79,6 +89,6 @@ def new(
         if progress:
             progress(f"publishing {len(by_name)} repositories into {output}")
         published = publish(by_name, output, force=force)
-        return NewResult(published, report)
+        return NewResult(published, report, q)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,17 +9,15 @@ the output folder. With ``force``, a repository folder that already exists is fi
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orgscaffold.errors import DestinationError, PublishError
+from orgscaffold import git
+from orgscaffold.errors import DestinationError, GitError, PublishError
 
 BACKUP_DIR = ".orgscaffold-backup"
-_FALLBACK_IDENTITY = {"GIT_AUTHOR_NAME": "orgscaffold", "GIT_AUTHOR_EMAIL": "orgscaffold@localhost"}
 
 
 @dataclass
@@ -44,22 +42,15 @@ def check_destination(output: Path, names: list[str], *, force: bool) -> None:
             raise DestinationError(f"{target} exists and is not a folder")
 
 
-def _git(args: list[str], cwd: Path) -> None:
-    env = dict(os.environ)
-    for key, value in _FALLBACK_IDENTITY.items():
-        env.setdefault(key, value)
-    env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
-    env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
-    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise PublishError(f"git {' '.join(args)} failed in {cwd}: {result.stderr.strip()}")
-
-
 def commit_repository(path: Path, *, branch: str, message: str) -> None:
-    """Make ``path`` a git repository with everything committed on ``branch``."""
-    _git(["init", "--quiet", f"--initial-branch={branch}"], path)
-    _git(["add", "--all"], path)
-    _git(["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m", message], path)
+    """Make ``path`` a git repository with everything committed on ``branch``, as the user (see
+    :func:`orgscaffold.git.identity`)."""
+    try:
+        git.run(["init", "--quiet", f"--initial-branch={branch}"], path)
+        git.run(["add", "--all"], path)
+        git.commit(path, message)
+    except GitError as exc:
+        raise PublishError(str(exc)) from None
 
 
 def publish(staged: Mapping[str, Path], output: Path, *, force: bool = False) -> Published:

@@ -8,18 +8,27 @@ uncommitted for review, and report every conflict.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orgscaffold.errors import DestructiveChangeError, DirtyRepositoryError, TemplateSourceError, UserError
+from orgscaffold import git
+from orgscaffold.errors import (
+    DestructiveChangeError,
+    DirtyRepositoryError,
+    GitError,
+    TemplateSourceError,
+    UserError,
+)
 from orgscaffold.impact import Change, classify, destructive
 from orgscaffold.plan import plan
+from orgscaffold.plan.state_bucket import recorded_state_bucket, resolve_state_bucket
 from orgscaffold.questionnaire import load_questionnaire
-from orgscaffold.render import Conflict, TemplateSource, Updated, read_answers, template_source
+from orgscaffold.reading import read_answers
+from orgscaffold.render import Conflict, Updated
 from orgscaffold.render import update as copier_update
+from orgscaffold.source import TemplateSource, template_source
 from orgscaffold.verify import find_repositories
 
 Progress = Callable[[str], None] | None
@@ -64,11 +73,11 @@ def require_clean(repositories: Mapping[str, Path]) -> None:
     """Refuse to go on while any repository has uncommitted changes (copier needs a clean tree)."""
     dirty = []
     for name, path in repositories.items():
-        result = subprocess.run(["git", "status", "--porcelain"], cwd=path, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
+        try:
+            if git.status(path):
+                dirty.append(name)
+        except GitError:
             dirty.append(f"{name} (not a git repository)")
-        elif result.stdout.strip():
-            dirty.append(name)
     if dirty:
         raise DirtyRepositoryError(
             f"uncommitted changes in {', '.join(dirty)}: commit or stash them first; nothing was changed"
@@ -112,7 +121,7 @@ def upgrade(
     for name, path in repositories.items():
         if progress:
             progress(f"upgrading {name}")
-        source = _source(read_answers(path).get("_src_path"), template, vcs_ref)
+        source = _source((read_answers(path) or {}).get("_src_path"), template, vcs_ref)
         result.repositories[name] = copier_update(path, source=source, conflict=conflict)
     return result
 
@@ -122,11 +131,14 @@ def assess(directory: Path, questionnaire: Path) -> Assessment:
     repositories = _repositories(directory)
     by_key: dict[str, tuple[str, Path, dict[str, Any]]] = {}
     for name, path in repositories.items():
-        answers = read_answers(path)
+        answers = read_answers(path) or {}
         key = answers.get("repository", {}).get("key") if isinstance(answers.get("repository"), dict) else None
         if isinstance(key, str):
             by_key[key] = (name, path, answers)
-    plans = {p.key: p for p in plan(load_questionnaire(questionnaire))}
+    # The state bucket keeps the name the repositories record (a random suffix is never drawn again).
+    recorded = next((bucket for _, _, answers in by_key.values() if (bucket := recorded_state_bucket(answers))), None)
+    q = resolve_state_bucket(load_questionnaire(questionnaire), recorded=recorded)
+    plans = {p.key: p for p in plan(q)}
     changes = classify(
         {key: answers for key, (_, _, answers) in by_key.items()}, {k: p.answers for k, p in plans.items()}
     )
@@ -161,7 +173,7 @@ def update(
     for name, path in assessment.repositories.items():
         if progress:
             progress(f"updating {name}")
-        source = _source(read_answers(path).get("_src_path"), template, None)
+        source = _source((read_answers(path) or {}).get("_src_path"), template, None)
         result.repositories[name] = copier_update(
             path, source=source, data=assessment.answers[name], keep_version=True, conflict=conflict
         )

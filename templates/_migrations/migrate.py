@@ -3,7 +3,12 @@
 Copier runs this script after every ``copier update`` of a generated repository (``_migrations`` in
 copier.yml, stage "after"), inside that repository, with the Python that runs copier, so a plain
 ``copier update --trust`` migrates exactly as ``orgscaffold upgrade`` does. It uses the standard
-library and git only, never the network, and prints one line per file it changes.
+library, ``packaging`` and git only, never the network, and prints one line per file it changes.
+
+It imports ``packaging`` (for PEP 440 versions), which copier itself depends on, so it is there
+wherever copier runs; it cannot import orgscaffold, which need not be installed where a client
+runs ``copier update``, so its few git calls go through its own :func:`git` helper, which never
+commits (orgscaffold's own git calls are in ``orgscaffold/git.py``).
 
 The data is ``moves.json`` next to this script: which release moved which rendered file (or folder,
 with a trailing ``/``) of which templates. The format is documented in templates/README.md,
@@ -44,7 +49,6 @@ import argparse
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import tarfile
@@ -52,6 +56,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from packaging.version import InvalidVersion, Version
 
 MOVES_FILE = Path(__file__).resolve().parent / "moves.json"
 KEPT_SUFFIX = ".orgscaffold-removed"
@@ -70,38 +76,13 @@ def say(message: str) -> None:
 
 # --- versions ---------------------------------------------------------------------------------
 
-_VERSION = re.compile(
-    r"""^v?(?:(?P<epoch>\d+)!)?(?P<release>\d+(?:\.\d+)*)
-    (?:[-_.]?(?P<pre_l>a|b|c|rc|alpha|beta|pre|preview)[-_.]?(?P<pre_n>\d+)?)?
-    (?:-(?P<post_n1>\d+)|[-_.]?(?P<post_l>post|rev|r)[-_.]?(?P<post_n2>\d+)?)?
-    (?:[-_.]?(?P<dev_l>dev)[-_.]?(?P<dev_n>\d+)?)?
-    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
 
-
-def version_key(text: str) -> tuple[object, ...]:
-    """A sort key ordering PEP 440 versions as ``packaging.version.Version`` does (local part ignored)."""
-    match = _VERSION.match(text.strip())
-    if not match:
-        raise MigrationError(f"{text!r} is not a PEP 440 version")
-    release = [int(part) for part in match["release"].split(".")]
-    while len(release) > 1 and release[-1] == 0:
-        release.pop()
-    post_n = match["post_n1"] or match["post_n2"]
-    has_post = match["post_n1"] is not None or match["post_l"] is not None
-    has_dev = match["dev_l"] is not None
-    pre: tuple[int, ...]
-    if match["pre_l"]:
-        pre = (0, _PRE_RANK[match["pre_l"].lower()], int(match["pre_n"] or 0))
-    elif has_dev and not has_post:
-        pre = (-1,)  # 1.0.dev0 < 1.0a0
-    else:
-        pre = (1,)
-    post = (0, int(post_n or 0)) if has_post else (-1,)
-    dev = (0, int(match["dev_n"] or 0)) if has_dev else (1,)
-    return (int(match["epoch"] or 0), tuple(release), pre, post, dev)
+def version_key(text: str) -> Version:
+    """A PEP 440 version, ordered as copier orders template versions (``packaging``, a dependency of copier)."""
+    try:
+        return Version(text.strip())
+    except InvalidVersion:
+        raise MigrationError(f"{text!r} is not a PEP 440 version") from None
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -127,6 +108,14 @@ class Move:
         return self.target if path == self.source else path
 
 
+def _is_version(text: str) -> bool:
+    try:
+        version_key(text)
+    except MigrationError:
+        return False
+    return True
+
+
 def _relative(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip("/"):
         raise MigrationError(f"{where}: a relative path is required")
@@ -150,7 +139,7 @@ def load_moves(path: Path) -> list[Move]:
         if not isinstance(entry, dict) or set(entry) - ENTRY_KEYS or not {"version", "from", "to"} <= set(entry):
             raise MigrationError(f"{where}: keys are version, from, to and optionally templates")
         version = entry["version"]
-        if not isinstance(version, str) or not _VERSION.match(version.strip()):
+        if not isinstance(version, str) or not _is_version(version):
             raise MigrationError(f'{where}: version must be a PEP 440 version string, such as "2.0.0"')
         templates = entry.get("templates")
         if templates is not None and (
@@ -221,7 +210,7 @@ def render_old_version(template_root: Path, ref: str, answers_file: str, answers
         if hasattr(tarfile, "data_filter"):
             tar.extractall(source, filter="data")
         else:  # pragma: no cover - Python without extraction filters
-            tar.extractall(source)  # noqa: S202 - our own template's archive
+            tar.extractall(source)  # our own template's archive
     (output / answers_file).parent.mkdir(parents=True, exist_ok=True)
     (output / answers_file).write_bytes(answers)
     command = [sys.executable, "-m", "copier", "copy", "--defaults", "--overwrite", "--trust", "--skip-tasks"]

@@ -1,7 +1,8 @@
 # The organisation trail (docs/reference.md "CloudTrail and Config"). Toggled by var.cloudtrail.enabled.
 
 locals {
-  trail_name = "${var.name_prefix}-organization-trail"
+  # An adopted trail keeps its name: a new name would replace it.
+  trail_name = coalesce(var.cloudtrail.existing_trail, "${var.name_prefix}-organization-trail")
   # Built from strings: the bucket policy and the key policy need the ARN before the trail exists.
   trail_arn = "arn:${local.partition}:cloudtrail:${var.region}:${local.account_id}:trail/${local.trail_name}"
 

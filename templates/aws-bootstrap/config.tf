@@ -47,7 +47,8 @@ resource "aws_iam_service_linked_role" "config" {
 resource "aws_config_configuration_recorder" "this" {
   count = var.config.enabled ? 1 : 0
 
-  name     = "default"
+  # An adopted recorder keeps its name: a new name would replace it.
+  name     = coalesce(var.config.existing_recorder, "default")
   role_arn = aws_iam_service_linked_role.config[0].arn
 
   recording_group {
@@ -63,7 +64,7 @@ resource "aws_config_configuration_recorder" "this" {
 resource "aws_config_delivery_channel" "this" {
   count = var.config.enabled ? 1 : 0
 
-  name           = "default"
+  name           = coalesce(var.config.existing_delivery_channel, "default")
   s3_bucket_name = aws_s3_bucket.log["config"].bucket
 
   depends_on = [

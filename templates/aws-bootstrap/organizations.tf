@@ -3,18 +3,14 @@
 resource "aws_organizations_organization" "this" {
   feature_set = "ALL"
 
-  # Authoritative lists (docs/reference.md "Organizations"): a principal enabled in the console but
-  # missing here is disabled at the next apply. Identity Center, the organisation trail, AWS Config
-  # and its aggregator, and the Account Management API need these.
-  aws_service_access_principals = [
-    "account.amazonaws.com",
-    "cloudtrail.amazonaws.com",
-    "config-multiaccountsetup.amazonaws.com",
-    "config.amazonaws.com",
-    "sso.amazonaws.com",
-  ]
+  # Authoritative lists (docs/reference.md "Organizations"): a principal or policy type enabled in the
+  # console but missing here is disabled at the next apply, so they come from the questionnaire
+  # (`orgscaffold discover` lists what an adopted organisation has enabled). orgscaffold checks that
+  # Identity Center, the organisation trail and the AWS Config aggregator find theirs.
+  # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html
+  aws_service_access_principals = var.organization.service_access_principals
 
-  enabled_policy_types = ["SERVICE_CONTROL_POLICY"]
+  enabled_policy_types = var.organization.enabled_policy_types
 
   # No prevent_destroy: AWS refuses to delete an organisation that still has member accounts, and
   # those carry prevent_destroy themselves.
@@ -26,13 +22,6 @@ resource "aws_organizations_organization" "this" {
       error_message = "These credentials are not those of the management account named in the questionnaire."
     }
   }
-}
-
-# Adopt an existing organisation instead of creating one (docs/reference.md "Organizations").
-import {
-  for_each = var.organization.existing_id == null ? {} : { this = var.organization.existing_id }
-  to       = aws_organizations_organization.this
-  id       = each.value
 }
 
 locals {
@@ -107,11 +96,4 @@ resource "aws_organizations_account" "this" {
     # account (docs/reference.md "Organizations").
     ignore_changes = [role_name, iam_user_access_to_billing]
   }
-}
-
-# Adopt accounts that already exist (accounts[].id in the questionnaire).
-import {
-  for_each = { for key, account in var.accounts : key => account.id if account.id != null }
-  to       = aws_organizations_account.this[each.key]
-  id       = each.value
 }

@@ -6,6 +6,28 @@ locals {
   lock_table = contains(["dynamodb", "both"], var.state.locking)
   # From the name, so the policy is known at plan time.
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state.bucket}"
+
+  # Each repository's state has its own KMS key, so that the right to decrypt a state follows the
+  # right to read it (ci_roles.tf). A key per repository rather than an encryption context: with S3
+  # Bucket Keys the SSE-KMS context is the bucket's ARN, not the object's
+  # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html), so it cannot tell
+  # states apart. aws-bootstrap's own state uses the bucket's default key (aws_kms_key.state).
+  repository_kms_keys = local.state_kms ? { for key, alias in var.state.kms_key_aliases : key => alias if key != "bootstrap" } : {}
+  # Key policy of every state key: the account's IAM policies decide who may use it.
+  state_key_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EnableIamPolicies"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+  state_kms_arns = merge(
+    { for key, k in aws_kms_key.repository : key => k.arn },
+    { bootstrap = one(aws_kms_key.state[*].arn) },
+  )
 }
 
 resource "aws_kms_key" "state" {
@@ -17,16 +39,7 @@ resource "aws_kms_key" "state" {
   deletion_window_in_days = 30
 
   # The account's IAM policies decide who may use the key (the CI roles are granted it there).
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "EnableIamPolicies"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+  policy = local.state_key_policy
 
   lifecycle {
     prevent_destroy = true
@@ -39,6 +52,31 @@ resource "aws_kms_alias" "state" {
 
   name          = var.state.kms_key_alias
   target_key_id = aws_kms_key.state[0].key_id
+}
+
+resource "aws_kms_key" "repository" {
+  for_each = local.repository_kms_keys
+  provider = aws.state
+
+  description             = "OpenTofu state of ${each.key} (S3 SSE and OpenTofu client-side state and plan encryption)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+
+  # The account's IAM policies decide who may use the key: only the CI roles of the repository and of
+  # the repositories that read its state are granted it (ci_roles.tf).
+  policy = local.state_key_policy
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_kms_alias" "repository" {
+  for_each = local.repository_kms_keys
+  provider = aws.state
+
+  name          = each.value
+  target_key_id = aws_kms_key.repository[each.key].key_id
 }
 
 resource "aws_s3_bucket" "state" {
@@ -99,21 +137,16 @@ resource "aws_s3_bucket_ownership_controls" "state" {
   }
 }
 
+# TLS only, and every CI role denied every object but its own state, its lock, the states it reads
+# and its saved plans: a Deny in the bucket's policy holds whatever else a role is granted
+# (aws-bootstrap's apply role has AdministratorAccess) and covers keys that do not exist yet.
+# The document is orgscaffold's ("state_bucket_policy"), with placeholders for the partition and
+# this account's id.
 resource "aws_s3_bucket_policy" "state" {
   provider = aws.state
 
   bucket = aws_s3_bucket.state.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = [local.state_bucket_arn, "${local.state_bucket_arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-  })
+  policy = templatestring(var.state_bucket_policy, { partition = local.partition, account_id = local.account_id })
 
   # A bucket policy written before the public access block can be rejected as public.
   depends_on = [aws_s3_bucket_public_access_block.state]
@@ -137,6 +170,25 @@ resource "aws_s3_bucket_lifecycle_configuration" "state" {
 
     abort_incomplete_multipart_upload {
       days_after_initiation = 7
+    }
+  }
+
+  # Saved plans travel from a workflow's plan job to its apply job under plans/; the apply job
+  # deletes its plan, and a plan nobody approved expires.
+  rule {
+    id     = "expire-saved-plans"
+    status = "Enabled"
+
+    filter {
+      prefix = "plans/"
+    }
+
+    expiration {
+      days = 7
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
     }
   }
 

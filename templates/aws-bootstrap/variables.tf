@@ -34,8 +34,10 @@ variable "organization" {
       email = string
       id    = optional(string)
     })
+    service_access_principals = list(string)
+    enabled_policy_types      = list(string)
   })
-  description = "The organisation: an existing id to adopt (import) and the management account (its id, when known, guards against applying in the wrong account)."
+  description = "The organisation: an existing id to adopt (import), the management account (its id, when known, guards against applying in the wrong account), and the trusted services and policy types it enables (authoritative lists)."
 }
 
 variable "organizational_units" {
@@ -83,17 +85,21 @@ variable "cloudtrail" {
     enabled            = bool
     kms                = bool
     log_retention_days = number
+    existing_trail     = optional(string)
   })
-  description = "Organisation trail: on/off, SSE-KMS with a dedicated key, and days before logs expire (0 = keep forever)."
+  description = "Organisation trail: on/off, SSE-KMS with a dedicated key, days before logs expire (0 = keep forever), and the name of an existing trail adopted as the organisation trail (null = a new one)."
 }
 
 variable "config" {
   type = object({
-    enabled             = bool
-    recording_frequency = string
-    aggregator          = bool
+    enabled                      = bool
+    recording_frequency          = string
+    aggregator                   = bool
+    existing_recorder            = optional(string)
+    existing_delivery_channel    = optional(string)
+    existing_service_linked_role = optional(bool, false)
   })
-  description = "AWS Config in the management account: recorder on/off, CONTINUOUS or DAILY, and an organisation-wide aggregator."
+  description = "AWS Config in the management account: recorder on/off, CONTINUOUS or DAILY, an organisation-wide aggregator, and the names of an existing recorder and delivery channel that are adopted (null = new ones named \"default\")."
 
   validation {
     condition     = contains(["CONTINUOUS", "DAILY"], var.config.recording_frequency)
@@ -116,14 +122,15 @@ variable "password_policy" {
 
 variable "state" {
   type = object({
-    bucket         = string
-    region         = string
-    locking        = string
-    dynamodb_table = string
-    encryption     = string
-    kms_key_alias  = string
+    bucket          = string
+    region          = string
+    locking         = string
+    dynamodb_table  = string
+    encryption      = string
+    kms_key_alias   = string
+    kms_key_aliases = map(string)
   })
-  description = "Shared state backend of every repository: bucket, region, locking (dynamodb, lockfile or both), lock table, encryption (none or kms) and the KMS key alias."
+  description = "Shared state backend of every repository: bucket, region, locking (dynamodb, lockfile or both), lock table, encryption (none or kms), the alias of the bucket's default KMS key (this repository's state) and the alias of each repository's state key, by repository key."
 
   validation {
     condition     = contains(["dynamodb", "lockfile", "both"], var.state.locking)
@@ -174,11 +181,35 @@ variable "ci_roles" {
   }
 }
 
-variable "member_roles" {
+variable "ci_policies" {
+  type = map(object({
+    managed_policies = list(string)
+    policy           = string
+  }))
+  description = "Permissions of each CI role, keyed \"<repository key>_<plan|apply>\": AWS managed policy names, and the inline policy as minified JSON with the placeholders $${partition}, $${account_id} and $${kms_<repository key>} (filled in with templatestring)."
+
+  validation {
+    condition     = alltrue([for key, role in var.ci_policies : !(endswith(key, "_plan") && anytrue([for p in role.managed_policies : contains(["ReadOnlyAccess", "ViewOnlyAccess", "AdministratorAccess", "PowerUserAccess"], p)]))])
+    error_message = "A plan role must not have a broad AWS managed policy: it runs for every pull request."
+  }
+}
+
+variable "state_bucket_policy" {
+  type        = string
+  description = "Policy of the state bucket as minified JSON with the placeholders $${partition} and $${account_id}: TLS only, and each CI role denied every object but its own state, lock, upstream states and saved plans."
+}
+
+variable "imports" {
   type = object({
-    readonly    = string
-    deploy      = string
-    break_glass = string
+    organization               = optional(string)
+    organizational_units       = optional(map(string), {})
+    accounts                   = optional(map(string), {})
+    oidc_provider              = optional(string)
+    trail                      = optional(string)
+    config_recorder            = optional(string)
+    config_delivery_channel    = optional(string)
+    config_service_linked_role = optional(bool, false)
   })
-  description = "Role names in member accounts: the read-only and deployment roles created by aws-identity-management, and the role Organizations creates in every new account (used by aws-identity-management to create the other two)."
+  description = "What already exists in AWS and is adopted (imported) instead of created, by the ids the questionnaire gives: the organisation id, OU ids by path, account ids by key, the GitHub OIDC provider ARN, the trail name, the Config recorder and delivery channel names, and whether AWSServiceRoleForConfig exists."
+  default     = {}
 }

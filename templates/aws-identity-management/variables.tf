@@ -11,8 +11,9 @@ variable "tags" {
 
 variable "member_role_name" {
   type        = string
-  description = "Role assumed in member accounts to manage the deployment roles. It must exist before this repository runs, hence the role Organizations creates in every new account."
+  description = "Role assumed in member accounts: OrganizationAccountAccessRole (the default) to apply, since the CI roles there cannot create themselves; CI plans pass the read-only role of this repository. Ephemeral, so a saved plan does not keep it: the apply of a plan made with the read-only role assumes the role given at apply time."
   default     = "OrganizationAccountAccessRole"
+  ephemeral   = true
 }
 
 variable "identity_source" {
@@ -106,5 +107,45 @@ variable "custom_policies" {
     content     = string
   }))
   description = "Extra SCPs by name; each target is \"root\", an account key or an OU path; content is minified JSON."
+  default     = {}
+}
+
+variable "member_roles" {
+  type = map(object({
+    account     = string
+    name        = string
+    description = string
+    trust       = string
+    policy      = string
+  }))
+  description = "CI roles in member accounts, keyed \"<account key>/<role name>\": the account, name, description, and trust and inline policy as minified JSON with the placeholders $${partition}, $${account_id} (the member account) and $${management_account_id}."
+  default     = {}
+}
+
+variable "imports" {
+  type = object({
+    users           = optional(map(string), {})
+    groups          = optional(map(string), {})
+    memberships     = optional(map(string), {})
+    permission_sets = optional(map(string), {})
+    managed_policy_attachments = optional(map(object({
+      permission_set_arn = string
+      policy_arn         = string
+    })), {})
+    customer_managed_policy_attachments = optional(map(object({
+      permission_set_arn = string
+      name               = string
+      path               = string
+    })), {})
+    inline_policies        = optional(map(string), {})
+    permissions_boundaries = optional(map(string), {})
+    assignments = optional(map(object({
+      principal_type     = string
+      principal_id       = string
+      account_id         = string
+      permission_set_arn = string
+    })), {})
+  })
+  description = "What already exists in IAM Identity Center and is adopted (imported) instead of created, keyed as the resources are: user, group and membership ids, permission set ARNs, the policy attachments an adopted permission set already has, and existing account assignments with the ids that make up their import id."
   default     = {}
 }

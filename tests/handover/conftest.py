@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from orgscaffold.plan import plan
-from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
-from orgscaffold.render import render, template_source
-from tests.conftest import EXAMPLES
+from orgscaffold.questionnaire import Questionnaire, validate_questionnaire
+from tests.conftest import EXAMPLES, Example
 
 EXAMPLE_NAMES = ["seed", "acme-full"]
 
@@ -26,21 +25,21 @@ class Rendered:
     """One example: its questionnaire and its rendered repositories by repository name."""
 
     name: str
+    path: Path
     q: Questionnaire
     repos: dict[str, Path]
 
 
-@pytest.fixture(scope="session", params=EXAMPLE_NAMES)
-def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    q = load_questionnaire(EXAMPLES / f"{request.param}.yaml")
-    plans = plan(q)
-    folders = render(plans, tmp_path_factory.mktemp(request.param), source=template_source())
-    return Rendered(request.param, q, {p.name: folders[p.key] for p in plans})
+@pytest.fixture(params=EXAMPLE_NAMES)
+def rendered(request: pytest.FixtureRequest, examples: Callable[[str], Example]) -> Rendered:
+    """The session's render of one example (tests/conftest.py), read only."""
+    example = examples(request.param)
+    return Rendered(request.param, example.path, example.q, example.repositories)
 
 
 def hostile_data() -> dict[str, Any]:
     """The seed example with free text made hostile wherever the questionnaire allows it."""
-    data = yaml.safe_load((EXAMPLES / "seed.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / "seed.yaml").read_text(encoding="utf-8"))
     data = copy.deepcopy(data)
     data["client"]["name"] = HOSTILE
     data["organization"]["organizational_units"][0]["name"] = 'Infra "end" <i>|<i> #x;'

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from orgscaffold.handover import mermaid_label, organisation_diagram
+from orgscaffold.plan.handover import mermaid_label, organisation_diagram
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire
 from orgscaffold.questionnaire.rules import ou_paths
 from tests.conftest import EXAMPLES, ROOT

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from orgscaffold.cli import app
-from orgscaffold.handover import ACCESS_COLUMNS, RECORD_COLUMNS, md, render_document, report_data
+from orgscaffold.documents import render_document
+from orgscaffold.pipeline import new
+from orgscaffold.plan.handover import ACCESS_COLUMNS, RECORD_COLUMNS, md, report_data
 from orgscaffold.plan.identity import expand_assignments, resolve_accounts
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.dns import record_fqdn
-from orgscaffold.render import read_answers
+from orgscaffold.reading import read_answers
 from tests.conftest import EXAMPLES
 from tests.handover.conftest import HOSTILE, Rendered
 
@@ -50,11 +54,16 @@ def _expected_accounts(q: Questionnaire) -> list[dict[str, object]]:
     return rows
 
 
+def _repositories(rendered: Rendered) -> list[str]:
+    """The option that names the rendered repositories, whose state bucket has a random suffix."""
+    return ["--repositories", str(next(iter(rendered.repos.values())).parent)]
+
+
 def test_json_report_matches_the_questionnaire(rendered: Rendered) -> None:
     q = rendered.q
-    result = CliRunner().invoke(app, ["report", str(EXAMPLES / f"{rendered.name}.yaml"), "--format", "json"])
+    result = CliRunner().invoke(app, ["report", str(rendered.path), "--format", "json", *_repositories(rendered)])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data == json.loads(json.dumps(report_data(q)))
     assert data["client"]["name"] == q.client.name
     accounts = [{k: a[k] for k in e} for a, e in zip(data["accounts"], _expected_accounts(q), strict=True)]
@@ -94,10 +103,11 @@ def test_json_report_matches_the_questionnaire(rendered: Rendered) -> None:
 
 
 def test_markdown_report_is_the_handover_document_s_tables(rendered: Rendered) -> None:
-    result = CliRunner().invoke(app, ["report", str(EXAMPLES / f"{rendered.name}.yaml"), "--format", "md"])
+    bootstrap = next(iter(rendered.repos.values()))
+    result = CliRunner().invoke(app, ["report", str(rendered.path), "--format", "md", *_repositories(rendered)])
     assert result.exit_code == 0, result.output
-    handover = (next(iter(rendered.repos.values())) / "docs" / "handover.md").read_text(encoding="utf-8")
-    assert result.output.strip() in handover
+    handover = (bootstrap / "docs" / "handover.md").read_text(encoding="utf-8")
+    assert result.stdout.strip() in handover
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
@@ -115,7 +125,8 @@ def test_only_the_bootstrap_repository_carries_the_report(rendered: Rendered) ->
     report = render_document(rendered.q, "report")
     full = (bootstrap[1] / "docs" / "handover.md").read_text(encoding="utf-8")
     assert report.strip() in full
-    assert "settings" in read_answers(bootstrap[1]) and "report" in read_answers(bootstrap[1])["settings"]["handover"]
+    answers = read_answers(bootstrap[1])
+    assert answers is not None and "report" in answers["settings"]["handover"]
     head = full.split("\n## Account inventory", 1)[0]
     for name, repo in others:
         text = (repo / "docs" / "handover.md").read_text(encoding="utf-8")
@@ -123,13 +134,14 @@ def test_only_the_bootstrap_repository_carries_the_report(rendered: Rendered) ->
         assert f"`docs/handover.md` of the {bootstrap[0]} repository" in " ".join(text.split()), name
         # The diagram and the repository table are the same as in the full document.
         assert head.split("## The organisation at a glance", 1)[1] in text, name
-        assert "report" not in read_answers(repo)["settings"]["handover"], name
+        answers = read_answers(repo)
+        assert answers is not None and "report" not in answers["settings"]["handover"], name
 
 
 def test_runbook_command_prints_the_runbook(rendered: Rendered) -> None:
-    result = CliRunner().invoke(app, ["runbook", str(EXAMPLES / f"{rendered.name}.yaml")])
+    result = CliRunner().invoke(app, ["runbook", str(rendered.path), *_repositories(rendered)])
     assert result.exit_code == 0, result.output
-    assert result.output == render_document(rendered.q, "runbook")
+    assert result.stdout == render_document(rendered.q, "runbook")
 
 
 def test_handover_tables_hold_every_account_assignment_and_record(rendered: Rendered) -> None:
@@ -159,3 +171,21 @@ def test_hostile_free_text_never_breaks_a_table(hostile: Questionnaire) -> None:
     assert HOSTILE.replace("\n", "") in flat  # group description and TXT value, literal
     assert 'DNS | "end" <b> `x` #35; -->' in flat
     assert "{{ 7\\*7 }}" in text  # data, never evaluated as Jinja
+
+
+def test_runbook_and_report_name_the_state_bucket_the_repositories_use(tmp_path: Path) -> None:
+    """The bucket's random suffix is chosen by `new`: without --repositories it is a marked placeholder."""
+    out = tmp_path / "out"
+    new(EXAMPLES / "seed.yaml", out, cli=False)
+    bucket = (read_answers(out / "aws-bootstrap") or {})["settings"]["state"]["bucket"]
+    assert re.fullmatch(r"acme-tofu-state-[0-9a-f]{12}", bucket)
+    plain = CliRunner().invoke(app, ["runbook", str(EXAMPLES / "seed.yaml")])
+    assert plain.exit_code == 0 and bucket not in plain.stdout
+    assert "acme-tofu-state-xxxxxxxxxxxx" in plain.stdout and "--repositories" in plain.stderr
+    for command in (["runbook"], ["report", "--format", "json"]):
+        named = CliRunner().invoke(app, [*command, str(EXAMPLES / "seed.yaml"), "--repositories", str(out)])
+        assert named.exit_code == 0, named.output
+        assert bucket in named.stdout and "xxxxxxxxxxxx" not in named.stdout and named.stderr == ""
+    # An explicit state.bucket always wins; a folder without repositories is bad input.
+    empty = CliRunner().invoke(app, ["report", str(EXAMPLES / "seed.yaml"), "--repositories", str(tmp_path)])
+    assert empty.exit_code == 2 and "--repositories" in empty.stderr

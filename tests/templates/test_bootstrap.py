@@ -184,10 +184,23 @@ def test_free_text_never_reacheshcl(rendered: Rendered) -> None:
 
 def test_adoption_is_driven_by_tfvars_importblocks(rendered: Rendered) -> None:
     _, _, root = rendered
-    imports = hcl(root / "organizations.tf")["import"]
+    imports = hcl(root / "imports.tf")["import"]
     targets = sorted(block["to"] for block in imports)
-    assert targets == ["${aws_organizations_account.this[each.key]}", "${aws_organizations_organization.this}"]
-    assert all("var." in block["for_each"] for block in imports)
+    assert targets == sorted(
+        [
+            "${aws_organizations_organization.this}",
+            *(f"${{aws_organizations_organizational_unit.level{n}[each.key]}}" for n in range(1, 6)),
+            "${aws_organizations_account.this[each.key]}",
+            "${aws_iam_openid_connect_provider.this}",
+            "${aws_cloudtrail.this[0]}",
+            "${aws_iam_service_linked_role.config[0]}",
+            "${aws_config_configuration_recorder.this[0]}",
+            "${aws_config_configuration_recorder_status.this[0]}",
+            "${aws_config_delivery_channel.this[0]}",
+        ]
+    )
+    assert all("var.imports." in block["for_each"] for block in imports)
+    assert not any("import" in hcl(path) for path in root.glob("*.tf") if path.name != "imports.tf")
 
 
 def test_migrate_state_script(rendered: Rendered) -> None:

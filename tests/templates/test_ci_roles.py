@@ -7,7 +7,6 @@ them are checked by the generated tests (tests/ci_roles.tftest.hcl), run through
 from __future__ import annotations
 
 import copy
-import fnmatch
 import json
 import re
 import shutil
@@ -20,8 +19,10 @@ import pytest
 import yaml
 
 from orgscaffold.plan import REPOSITORIES, plan, settings
-from orgscaffold.plan.bootstrap import STATE_READS, subject_form, tfvars
+from orgscaffold.plan.bootstrap import STATE_READS, tfvars
+from orgscaffold.plan.subjects import subject_form
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
+from orgscaffold.questionnaire.guardrails import BREAK_GLASS_ROLE
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from tests.conftest import EXAMPLES
@@ -79,11 +80,11 @@ def _ci_data(root: Path) -> dict[str, Any]:
 
 
 def _prefixes(q: Questionnaire, key: str, form: str) -> list[str]:
-    """Written out independently of plan/bootstrap.py: exact ids, or the name in both GitHub forms."""
+    """Written out independently of plan/bootstrap.py: exact ids, or exactly the name (never a pattern)."""
     name = settings(q)["repositories"][key]["name"]
     if form == "immutable":
         return [f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"]
-    return [f"repo:{q.github.owner}/{name}", f"repo:{q.github.owner}@*/{name}@*"]
+    return [f"repo:{q.github.owner}/{name}"]
 
 
 # --- the plan stage ---------------------------------------------------------------------------
@@ -113,8 +114,15 @@ def test_each_role_trusts_only_its_own_repository(variant: str) -> None:
     for key, role in ci.items():
         prefixes = _prefixes(q, key, form)
         assert role["plan_subjects"] == [
-            s for p in prefixes for s in (f"{p}:pull_request", f"{p}:ref:refs/heads/{q.github.default_branch}")
+            s
+            for p in prefixes
+            for s in (
+                f"{p}:pull_request",
+                f"{p}:ref:refs/heads/{q.github.default_branch}",
+                f"{p}:environment:{q.github.apply_environment}-plan",
+            )
         ]
+        assert not any("*" in s for s in role["plan_subjects"] + role["apply_subjects"])
         assert role["apply_subjects"] == [f"{p}:environment:{q.github.apply_environment}" for p in prefixes]
         assert (role["plan_role"], role["apply_role"]) == (
             shared["roles"][f"{key}_plan"],
@@ -143,9 +151,8 @@ def test_tfvars_carry_the_ci_data(rendered: Rendered) -> None:
     _, q, root = rendered
     data = _ci_data(root)
     expected = tfvars(q)
-    for key in ("github", "ci_roles", "member_roles"):
+    for key in ("github", "ci_roles", "ci_policies", "state_bucket_policy"):
         assert data[key] == expected[key]
-    assert data["member_roles"] == {r: settings(q)["roles"][r] for r in ("readonly", "deploy", "break_glass")}
 
 
 def test_ci_variables_and_outputs_are_declared(rendered: Rendered) -> None:
@@ -156,7 +163,7 @@ def test_ci_variables_and_outputs_are_declared(rendered: Rendered) -> None:
     outputs = {
         k: v for b in hcl2.loads((root / "outputs.tf").read_text(encoding="utf-8"))["output"] for k, v in b.items()
     }
-    for name in ("github", "ci_roles", "member_roles"):
+    for name in ("github", "ci_roles", "ci_policies", "state_bucket_policy"):
         assert variables[f'"{name}"']["type"] and variables[f'"{name}"']["description"]
     for name in ("ci_role_arns", "github_oidc_provider_arn"):
         assert outputs[f'"{name}"']["description"]
@@ -169,15 +176,15 @@ def test_trust_policies_never_use_for_all_values(rendered: Rendered) -> None:
     assert "StringEquals" in text and "thumbprint_list =" not in text
 
 
-def test_name_only_trust_accepts_both_github_subject_forms() -> None:
-    """Repositories created after July 2026 send only immutable subjects: a name-only trust must match them."""
-    q = VARIANTS["seed"]()
-    ci = tfvars(q)["ci_roles"]
-    patterns = ci["dns"]["plan_subjects"]
-    sent = f"repo:{q.github.owner}@123/{settings(q)['repositories']['dns']['name']}@456:pull_request"
-    assert any(fnmatch.fnmatchcase(sent, pattern) for pattern in patterns)
-    other = f"repo:{q.github.owner}@123/{settings(q)['repositories']['identity']['name']}@456:pull_request"
-    assert not any(fnmatch.fnmatchcase(other, pattern) for pattern in patterns)
+def test_name_only_trust_is_exact_and_the_ids_step_is_documented(rendered: Rendered) -> None:
+    """Without ids the roles trust the exact legacy subject only, and the README says how to add the ids."""
+    variant, q, root = rendered
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "no wildcard" in readme and "@*" not in readme
+    script = (root / "scripts" / "set-github-variables.sh").read_text(encoding="utf-8")
+    assert 'gh api "repos/${repo}" --jq .id' in script and "--ids" in script
+    if EXPECTED_FORM[variant] == "legacy":
+        assert "scripts/set-github-variables.sh --ids" in readme
 
 
 def test_generated_tests_name_the_expected_subjects(rendered: Rendered) -> None:
@@ -194,12 +201,20 @@ def test_readme_says_which_subject_form_and_why(rendered: Rendered) -> None:
     variant, q, root = rendered
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert f"**Subject form: {EXPECTED_FORM[variant]}.**" in readme
-    assert ("falls\nback to the legacy form" in readme) == (variant == "partial")
+    assert ("falls back to the legacy form" in readme) == (variant == "partial")
     assert "scripts/set-github-variables.sh" in readme and "AWS_PLAN_ROLE_ARN" in readme
     assert "Sessions last at most one hour" in readme
 
 
 # --- the CLI tier: the generated tests pass, and fail when a trust is widened ----------------
+
+
+def _keep_only_the_ci_roles_tests(root: Path, work: Path) -> None:
+    """A copy of ``root`` whose only generated test file is ci_roles.tftest.hcl."""
+    shutil.copytree(root, work)
+    for other in (work / "tests").glob("*.tftest.hcl"):
+        if other.name != "ci_roles.tftest.hcl":
+            other.unlink()
 
 
 def test_cli_tier_on_the_partial_ids_fallback(
@@ -217,10 +232,7 @@ def test_generated_tests_catch_a_plan_role_that_trusts_another_repository(
     """One widened trust shows that the generated assertions can fail (only that test file runs)."""
     _, _, root = render_variant("acme-full")
     work = tmp_path / root.name
-    shutil.copytree(root, work)
-    for other in (work / "tests").glob("*.tftest.hcl"):
-        if other.name != "ci_roles.tftest.hcl":
-            other.unlink()
+    _keep_only_the_ci_roles_tests(root, work)
     data = _ci_data(work)
     data["ci_roles"]["dns"]["plan_subjects"].append(data["ci_roles"]["identity"]["plan_subjects"][0])
     (work / "client.auto.tfvars.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -228,3 +240,52 @@ def test_generated_tests_catch_a_plan_role_that_trusts_another_repository(
     messages = [f.message for f in report.findings]
     assert [f.check for f in report.findings] == ["cli-test"], messages
     assert "dns plan role must trust only" in messages[0]
+
+
+def _widen_identity_plan_to_break_glass(data: dict[str, Any], q: Questionnaire) -> None:
+    identity = json.loads(data["ci_policies"]["identity_plan"]["policy"])
+    identity["Statement"].append(
+        {"Effect": "Allow", "Action": ["sts:AssumeRole"], "Resource": f"arn:aws:iam::*:role/{BREAK_GLASS_ROLE}"}
+    )
+    data["ci_policies"]["identity_plan"]["policy"] = json.dumps(identity)
+
+
+def _widen_dns_plan_to_the_website_state(data: dict[str, Any], q: Questionnaire) -> None:
+    dns = json.loads(data["ci_policies"]["dns_plan"]["policy"])
+    shared = settings(q)
+    for statement in dns["Statement"]:
+        if statement["Sid"] == "StateRead":
+            key = shared["repositories"]["website"]["state_key"]
+            statement["Resource"].append(f"arn:${{partition}}:s3:::{shared['state']['bucket']}/{key}")
+    data["ci_policies"]["dns_plan"]["policy"] = json.dumps(dns)
+
+
+@pytest.mark.parametrize(
+    ("widen", "assertion"),
+    [
+        (_widen_identity_plan_to_break_glass, "it must never reach OrganizationAccountAccessRole"),
+        (_widen_dns_plan_to_the_website_state, "The dns plan role may reach only its own state"),
+    ],
+    ids=["identity-plan-to-break-glass", "dns-plan-to-website-state"],
+)
+def test_generated_tests_catch_a_plan_role_that_reaches_admin_or_another_state(
+    render_variant: Callable[[str], Rendered],
+    cli_tier: Callable[[dict[str, Path]], Report],
+    tmp_path: Path,
+    widen: Callable[[dict[str, Any], Questionnaire], None],
+    assertion: str,
+) -> None:
+    """The split asserted by the generated tests can fail (only that test file runs)."""
+    _, q, root = render_variant("seed")
+    work = tmp_path / root.name
+    _keep_only_the_ci_roles_tests(root, work)
+    data = _ci_data(work)
+    widen(data, q)
+    (work / "client.auto.tfvars.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    report = cli_tier({work.name: work})
+    messages = "\n".join(f.message for f in report.findings)
+    assert [f.check for f in report.findings] == ["cli-test"], messages
+    # The message is cut to its first lines: it names the failing assertion by its line.
+    lines = (work / "tests" / "ci_roles.tftest.hcl").read_text(encoding="utf-8").splitlines()
+    failing = int(re.search(r"tests/ci_roles.tftest.hcl line (\d+)", messages).group(1))  # type: ignore[union-attr]
+    assert assertion in "\n".join(lines[failing - 1 : failing + 12]), messages[:500]

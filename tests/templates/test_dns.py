@@ -178,7 +178,10 @@ def test_zone_accounts_delegations_and_adoption() -> None:
     assert zones["xn--bcher-kva.example"]["existing_zone_id"] == "Z0123456789ABCDEFGHIJ"
     ctx = context(q)
     assert [a["key"] for a in ctx["accounts"]] == ["dns", "website-prod", "legacy"]
-    assert ctx["adopted"] == [{"domain": "xn--bcher-kva.example", "alias": "legacy"}]
+    assert tfvars(q)["imports"] == {
+        "zones": {"xn--bcher-kva.example": {"account": "legacy", "id": "Z0123456789ABCDEFGHIJ"}},
+        "records": {},
+    }
     assert tfvars(q)["account_ids"] == {"legacy": "123456789012"}
     # The zone without an account goes to the account with purpose dns.
     assert tfvars(_seed())["zones"]["acme.example"]["account"] == "dns"
@@ -238,7 +241,11 @@ def test_tfvars_file_holds_the_plan_data_byte_exact(rendered: Rendered) -> None:
 def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> None:
     _, q, root = rendered
     variables = assert_typed_described_variables(root, tfvars(q))
-    assert variables["member_role_name"]["default"].strip('"') == settings(q)["roles"]["deploy"]
+    # An administrator's first apply uses the break-glass role; CI names its own roles, and the
+    # variable is ephemeral so a saved plan does not keep the plan's read-only role.
+    member_role = variables["member_role_name"]
+    assert member_role["default"].strip('"') == settings(q)["roles"]["break_glass"]
+    assert member_role["ephemeral"] is True
 
 
 def test_one_provider_and_module_per_zone_account(rendered: Rendered) -> None:
@@ -254,12 +261,19 @@ def test_one_provider_and_module_per_zone_account(rendered: Rendered) -> None:
         assert modules[f"zones_{alias}"]["providers"] == {"aws": f"${{aws.{alias}}}"}
 
 
-def test_adopted_zones_are_imported(rendered: Rendered) -> None:
-    name, q, root = rendered
-    imports = hcl(root / "zones.tf").get("import", [])
-    assert len(imports) == len(context(q)["accounts"])
-    if name == "dns-heavy":
-        assert 'module.zones_legacy["xn--bcher-kva.example"]' in (root / "tests/records.tftest.hcl").read_text()
+def test_adopted_zones_and_records_are_imported(rendered: Rendered) -> None:
+    _, q, root = rendered
+    imports = hcl(root / "imports.tf").get("import", [])
+    # A zone block and a record block per zone account, each filtered to its account's module.
+    assert len(imports) == 2 * len(context(q)["accounts"])
+    targets = [block["to"] for block in imports]
+    for account in context(q)["accounts"]:
+        alias = account["alias"]
+        assert f"${{module.zones_{alias}[each.key].aws_route53_zone.this}}" in targets
+        assert f"${{module.zones_{alias}[each.value.zone].aws_route53_record.this[each.value.record]}}" in targets
+    # The mocked tests cannot import: they switch the imports off.
+    for test in root.glob("tests/*.tftest.hcl"):
+        assert "imports = {}" in test.read_text(encoding="utf-8"), test
 
 
 def test_generated_tests_plan_no_client_record_sets(rendered: Rendered) -> None:
@@ -288,3 +302,71 @@ def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Repo
         pytest.skip("the examples run through the CLI tier in tests/test_examples.py")
     report = cli_tier({f"{root.name}-{name}": root})
     assert not report.findings, "\n".join(str(f) for f in report.findings)
+
+
+FAKE_DIG = """#!/usr/bin/env bash
+# Answers from $ANSWERS (lines "<server> <name> <type> <answer>"), as `dig +short` would.
+for arg; do case "$arg" in @*) server=${arg#@};; +*) ;; *) words+=("$arg");; esac; done
+type=${words[0]} name=${words[1]}
+awk -v s="$server" -v n="$name" -v t="$type" \\
+  '$1 == s && $2 == n && $3 == t { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$ANSWERS"
+"""
+
+
+def _compare_zone(tmp_path: Path, answers: str) -> Any:
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dig").write_text(FAKE_DIG, encoding="utf-8")
+    (bin_dir / "dig").chmod(0o755)
+    listing = {
+        "ResourceRecordSets": [
+            {"Name": "acme.example.", "Type": "NS", "ResourceRecords": [{"Value": "ns-old."}]},
+            {"Name": "acme.example.", "Type": "SOA", "ResourceRecords": [{"Value": "x"}]},
+            {"Name": "acme.example.", "Type": "MX", "ResourceRecords": [{"Value": "10 mx."}]},
+            {"Name": "\\052.app.acme.example.", "Type": "A", "ResourceRecords": [{"Value": "192.0.2.1"}]},
+            {"Name": "api.acme.example.", "Type": "A", "SetIdentifier": "blue"},
+            {"Name": "api.acme.example.", "Type": "A", "SetIdentifier": "green"},
+        ]
+    }
+    (tmp_path / "old.json").write_text(json.dumps(listing), encoding="utf-8")
+    (tmp_path / "answers").write_text(answers, encoding="utf-8")
+    script = Path(template_source().url) / "templates/aws-dns-management/scripts/compare-zone.sh"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "ANSWERS": str(tmp_path / "answers")}
+    return subprocess.run(
+        [str(script), str(tmp_path / "old.json"), "old-ns", "new-ns"], env=env, capture_output=True, text=True
+    )
+
+
+# dig is asked for the names as Route 53 lists them (FQDNs), with the wildcard's \\052 decoded.
+SAME = """old-ns acme.example. MX 10 mx.
+new-ns acme.example. MX 10 mx.
+old-ns *.app.acme.example. A 192.0.2.1
+new-ns *.app.acme.example. A 192.0.2.1
+old-ns api.acme.example. A 192.0.2.7
+new-ns api.acme.example. A 192.0.2.7
+"""
+
+
+def test_compare_zone_passes_when_both_name_servers_answer_alike(tmp_path: Path) -> None:
+    result = _compare_zone(tmp_path, SAME)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The apex NS and SOA are skipped; the two weighted sets of one name are asked once.
+    assert result.stdout.strip() == "3 record set(s) answer the same, 0 differ"
+
+
+def test_compare_zone_names_each_difference_and_fails(tmp_path: Path) -> None:
+    missing_wildcard = SAME.replace("new-ns *.app.acme.example. A 192.0.2.1\n", "")
+    result = _compare_zone(tmp_path, missing_wildcard)
+    assert result.returncode == 1
+    assert "DIFFERS: *.app.acme.example. A\n  old (old-ns):\n    192.0.2.1\n  new (new-ns):\n" in result.stdout
+    assert result.stdout.strip().endswith("2 record set(s) answer the same, 1 differ")
+
+
+def test_compare_zone_refuses_missing_arguments(tmp_path: Path) -> None:
+    import subprocess
+
+    script = Path(template_source().url) / "templates/aws-dns-management/scripts/compare-zone.sh"
+    result = subprocess.run([str(script), str(tmp_path / "nope.json")], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.startswith("usage:")

@@ -12,6 +12,7 @@ import hcl2
 import pytest
 
 from orgscaffold.plan import plan
+from orgscaffold.plan.access import role_accounts
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.plan.identity import expand_assignments, tfvars
 from orgscaffold.questionnaire import Questionnaire, load_questionnaire, validate_questionnaire
@@ -295,7 +296,7 @@ def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> N
 def test_one_provider_and_module_per_deployment_account(rendered: Rendered) -> None:
     _, q, root = rendered
     aliases = [p['"aws"'].get("alias") for p in hcl(root / "providers.tf")["provider"]]
-    expected = [a.key.replace("-", "_") for a in q.organization.accounts if a.has_deployment_role]
+    expected = [key.replace("-", "_") for key in role_accounts(q)]
     assert [a.strip('"') for a in aliases if a] == expected
     modules = blocks(root / "deployment_roles.tf", "module")
     assert sorted(modules) == sorted(f"deployment_roles_{alias}" for alias in expected)
@@ -303,14 +304,54 @@ def test_one_provider_and_module_per_deployment_account(rendered: Rendered) -> N
         assert modules[f"deployment_roles_{alias}"]["providers"] == {"aws": f"${{aws.{alias}}}"}
 
 
-def test_deployment_roles_trust_the_ci_roles_for_one_hour(rendered: Rendered) -> None:
+def test_member_roles_are_per_repository_and_trust_one_ci_role_each(rendered: Rendered) -> None:
     _, q, root = rendered
-    text = (root / "deployment_roles.tf").read_text(encoding="utf-8")
-    assert '"acme-dns-plan"' in text and '"acme-dns-apply"' in text
-    assert ('"acme-website-apply"' in text) == bool(q.website.apps)
+    roles = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))["member_roles"]
+    names = {(role["account"], role["name"]) for role in roles.values()}
+    dns_accounts = {z.account or "dns" for z in q.dns.zones} | {d.account for z in q.dns.zones for d in z.delegations}
+    for account in dns_accounts:
+        assert {(account, "acme-dns-read"), (account, "acme-dns-deploy")} <= names
+    app_accounts = {a.account or "web" for a in q.website.apps}
+    for account in app_accounts:
+        assert {(account, "acme-website-read"), (account, "acme-website-deploy")} <= names
+    for role in roles.values():
+        trusted = json.loads(role["trust"])["Statement"]
+        assert len(trusted) == 1 and trusted[0]["Condition"]["ArnEquals"]["aws:PrincipalArn"].endswith(
+            {"read": "-plan", "deploy": "-apply"}[role["name"].rsplit("-", 1)[1]]
+        )
+        policy = json.loads(role["policy"])
+        actions = [a for s in policy["Statement"] for a in s["Action"]]
+        assert "*" not in actions
+        assert not any(a.startswith("iam:") and "Get" not in a and "List" not in a for a in actions)
+        if role["name"].endswith("-read"):
+            assert all(a.split(":")[1].startswith(("Get", "List", "Describe")) for a in actions), role["name"]
     module = hcl(root / "modules/deployment-roles/main.tf")
     role = next(block['"aws_iam_role"']['"this"'] for block in module["resource"] if '"aws_iam_role"' in block)
     assert role["max_session_duration"] == 3600
+    assert "ReadOnlyAccess" not in (root / "modules/deployment-roles/variables.tf").read_text(encoding="utf-8")
+
+
+def test_the_website_role_in_the_dns_account_changes_only_the_website_names() -> None:
+    q = load_questionnaire(EXAMPLES / "seed.yaml")
+    roles = tfvars(q)["member_roles"]
+    zone_account = q.dns.zones[0].account or "dns"
+    (records,) = [
+        json.loads(r["policy"])
+        for r in roles.values()
+        if r["account"] == zone_account and r["name"].endswith("-website-deploy")
+    ]
+    (change,) = [s for s in records["Statement"] if "route53:ChangeResourceRecordSets" in s["Action"]]
+    names = change["Condition"]["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"]
+    served = [f"{p}.{a.domain}" if p else a.domain for a in q.website.apps for p in a.subdomains]
+    assert names == [*served, f"_*.{q.website.apps[0].domain}"]
+    # ForAllValues is true when the key is missing: the Null check makes both keys required.
+    assert change["Condition"]["Null"] == {
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false",
+        "route53:ChangeResourceRecordSetsRecordTypes": "false",
+    }
+    assert change["Condition"]["ForAllValues:StringEquals"] == {
+        "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"]
+    }
 
 
 def test_no_free_text_inhcl(rendered: Rendered) -> None:

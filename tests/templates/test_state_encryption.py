@@ -96,17 +96,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def test_key_provider_names_the_state_key_by_alias(kms: Rendered) -> None:
+def test_key_provider_names_each_repository_s_own_key_by_alias(kms: Rendered) -> None:
+    """One key per state: a repository's own, and the producer's key for a remote state it reads."""
     q, roots = kms
-    alias = f"alias/{q.client.slug}-tofu-state"
     region = q.state.region or q.client.primary_region
     for key in ENCRYPTED:
         encryption = _encryption(roots[key])
-        providers = _labelled(encryption["key_provider"])
-        assert _plain(providers) == {
-            "aws_kms.state": {"kms_key_id": f'"{alias}"', "region": f'"{region}"', "key_spec": '"AES_256"'}
-        }, key
-        assert _plain(_labelled(encryption["method"])) == {"aes_gcm.state": {"keys": "${key_provider.aws_kms.state}"}}
+        providers = _plain(_labelled(encryption["key_provider"]))
+        own = f"alias/{q.client.slug}-tofu-state-{key}"
+        expected = {"kms_key_id": f'"{own}"', "region": f'"{region}"', "key_spec": '"AES_256"'}
+        assert providers["aws_kms.state"] == expected
+        producers = {name.split(".")[1] for name in providers} - {"state"}
+        assert producers == ({"dns"} if key == "website" else set()), key
+        for producer in producers:
+            assert providers[f"aws_kms.{producer}"] == {
+                "kms_key_id": f'"alias/{q.client.slug}-tofu-state-{producer}"',
+                "region": f'"{region}"',
+                "key_spec": '"AES_256"',
+                # The producer's state keeps its metadata under its own key provider's name.
+                "encrypted_metadata_alias": '"key_provider.aws_kms.state"',
+            }
+        assert _plain(_labelled(encryption["method"])) == {
+            "aes_gcm.state": {"keys": "${key_provider.aws_kms.state}"},
+            **{f"aes_gcm.{p}": {"keys": f"${{key_provider.aws_kms.{p}}}"} for p in producers},
+        }
+        backend = (roots[key] / "backend.hcl").read_text(encoding="utf-8")
+        assert f'kms_key_id = "{own}"' in backend
 
 
 def test_state_and_plan_are_enforced_without_fallback(kms: Rendered) -> None:
@@ -132,7 +147,7 @@ def test_remote_states_other_than_bootstrap_are_decrypted(kms: Rendered) -> None
         [remote] = _plain(configured)
         assert "default" not in remote, "a default would make the plain bootstrap state unreadable"
         assert _plain(_labelled_once(remote["remote_state_data_source"])) == {
-            name: {"method": "${method.aes_gcm.state}"} for name in encrypted
+            name: {"method": f"${{method.aes_gcm.{name}}}"} for name in encrypted
         }
 
 
@@ -168,8 +183,14 @@ def test_readme_migration_snippet_parses_and_drops_enforced(kms: Rendered) -> No
     for key in ENCRYPTED:
         readme = (roots[key] / "README.md").read_text(encoding="utf-8")
         section = readme[readme.index("## State encryption") :]
-        assert f"alias/{q.client.slug}-tofu-state" in section
-        [snippet] = re.findall(r"```hcl\n(.*?)```", section, flags=re.DOTALL)
+        assert f"alias/{q.client.slug}-tofu-state-{key}" in section
+        [snippet, previous] = re.findall(r"```hcl\n(.*?)```", section, flags=re.DOTALL)
+        # The move from 0.1.0's shared key: a fallback to it, with its metadata name.
+        moved = _plain(hcl2.loads(f"terraform {{\n  encryption {{\n{previous}  }}\n}}\n")["terraform"][0])
+        [moved_body] = moved["encryption"]
+        assert _plain(_labelled(moved_body["key_provider"]))["aws_kms.previous"]["kms_key_id"] == (
+            f'"alias/{q.client.slug}-tofu-state"'
+        )
         encryption = _plain(hcl2.loads(f"terraform {{\n  encryption {{\n{snippet}  }}\n}}\n")["terraform"][0])
         [body] = encryption["encryption"]
         assert _labelled(body["method"]) == {"unencrypted.migrate": {}}

@@ -31,7 +31,7 @@ TXT_RECORDS = 'local.records["acme.example"]'
 
 def _questionnaire(values: list[str]) -> dict[str, object]:
     data = copy.deepcopy(BASE)
-    data["dns"]["zones"][0]["records"] = [  # type: ignore[index]
+    data["dns"]["zones"][0]["records"] = [
         {"name": f"t{index}", "type": "TXT", "values": [value]} for index, value in enumerate(values)
     ]
     return data

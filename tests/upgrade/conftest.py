@@ -61,7 +61,7 @@ class Client:
         """A generated repository by name."""
         return self.output / name
 
-    def change_template(self, tag: str, edit: Callable[[Path], None]) -> None:
+    def change_template(self, tag: str, edit: Callable[[Path], object]) -> None:
         """Edit the template repository and commit the change under ``tag``."""
         edit(self.template)
         commit_all(self.template, f"template {tag}", tag=tag)

@@ -133,3 +133,23 @@ def test_the_report_names_no_internal_key_and_role_renames_need_manual_steps(tmp
     (roles,) = [c for c in changes if c.what == "CI role names change"]
     assert roles.impact is Impact.MANUAL and "set-github-variables.sh" in roles.why
     assert any(c.what == "pinned tool versions change" and c.impact is Impact.SAFE for c in changes)
+
+
+def test_removing_a_trusted_service_or_policy_type_disables_it(tmp_path: Path) -> None:
+    from orgscaffold.questionnaire.adoption import TRUSTED_SERVICES
+
+    def before(data: dict[str, Any]) -> None:
+        data["organization"]["service_access_principals"] = [*TRUSTED_SERVICES, "guardduty.amazonaws.com"]
+        data["organization"]["enabled_policy_types"] = ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]
+
+    def after(data: dict[str, Any]) -> None:
+        data["organization"]["service_access_principals"] = [*TRUSTED_SERVICES, "ram.amazonaws.com"]
+
+    changes = classify(_answers(tmp_path, before), _answers(tmp_path, after))
+    assert sorted(str(c) for c in destructive(changes)) == [
+        "[replaces resources] bootstrap: policy type TAG_POLICY is removed: it is disabled in the root and every "
+        "policy of its type is detached",
+        "[replaces resources] bootstrap: trusted service guardduty.amazonaws.com is removed: its trusted access to "
+        "the organisation is disabled",
+    ]
+    assert any(c.impact is Impact.SAFE and c.what == "trusted service ram.amazonaws.com is enabled" for c in changes)

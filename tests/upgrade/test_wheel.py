@@ -78,6 +78,9 @@ def test_a_wheel_renders_from_its_bundle_and_upgrades_to_a_newer_tag(tmp_path: P
     answers = yaml.safe_load((bootstrap / ".copier-answers.yml").read_text())
     assert answers["_src_path"] == CANONICAL
     assert answers["_commit"] == "1.0.0"
+    # The documents too come from the bundle: the runbook printed is the one in the repository.
+    runbook = _run(orgscaffold, "runbook", EXAMPLES / "seed.yaml", cwd=tmp_path)
+    assert runbook.startswith("#") and (bootstrap / "docs" / "runbook.md").read_text() in runbook
 
     providers = project / "templates" / "aws-bootstrap" / "providers.tf"
     providers.write_text(BANNER + providers.read_text())

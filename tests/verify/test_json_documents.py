@@ -15,12 +15,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgscaffold.verify.files import YAML_LOADER, _load_yaml
+from orgscaffold.reading import YAML_LOADER, _load_yaml
 from tests.conftest import every_code_point
 
 
 def _yaml(text: str) -> Any:
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python)
+    return yaml.load(text, Loader=YAML_LOADER)  # a SafeLoader (C or Python)
 
 
 def _same_as_yaml(text: str) -> None:

@@ -9,35 +9,22 @@ its templates need (for example one provider alias per member account).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from orgscaffold.errors import UserError
-from orgscaffold.plan import bootstrap, dns, identity, website
+from orgscaffold.plan import bootstrap, dns, identity, subjects, website
+from orgscaffold.plan.handover import REPORT_REPOSITORY, handover_data
 from orgscaffold.plan.names import Names
+from orgscaffold.plan.repositories import REPOSITORIES, REPOSITORY_KEYS, RepoSpec, repositories
 from orgscaffold.questionnaire import Questionnaire
 
+__all__ = ["REPOSITORIES", "REPOSITORY_KEYS", "RepoPlan", "RepoSpec", "parse_only", "plan", "repositories", "settings"]
 
-@dataclass(frozen=True)
-class RepoSpec:
-    """A kind of generated repository."""
-
-    key: str
-    template: str
-    module: ModuleType
-    wanted: Callable[[Questionnaire], bool]
-
-
-# Deployment order: each repository reads state outputs only from repositories before it.
-REPOSITORIES: tuple[RepoSpec, ...] = (
-    RepoSpec("bootstrap", "aws-bootstrap", bootstrap, lambda q: True),
-    RepoSpec("identity", "aws-identity-management", identity, lambda q: True),
-    RepoSpec("dns", "aws-dns-management", dns, lambda q: True),
-    RepoSpec("website", "aws-website", website, lambda q: bool(q.website.apps)),
-)
-REPOSITORY_KEYS = tuple(spec.key for spec in REPOSITORIES)
+# The module that computes each repository's client data (``tfvars``) and template context.
+MODULES: dict[str, ModuleType] = {"bootstrap": bootstrap, "identity": identity, "dns": dns, "website": website}
 
 
 @dataclass(frozen=True)
@@ -62,26 +49,8 @@ def parse_only(only: Iterable[str] | None) -> set[str] | None:
     return keys
 
 
-def repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
-    """Name, template, state key, position and whether it is rendered, of every repository, by key."""
-    names = Names(q)
-    return {
-        spec.key: {
-            "name": names.repository(spec.key),
-            "template": spec.template,
-            "state_key": names.state_key(spec.key),
-            "order": position,
-            "rendered": spec.wanted(q),
-        }
-        for position, spec in enumerate(REPOSITORIES, start=1)
-    }
-
-
 def settings(q: Questionnaire) -> dict[str, Any]:
     """Static settings shared by every repository of one client."""
-    # Imported here: orgscaffold.handover builds on the plan modules imported above.
-    from orgscaffold.handover import handover_data
-
     names = Names(q)
     repos = repositories(q)
     return {
@@ -95,6 +64,9 @@ def settings(q: Questionnaire) -> dict[str, Any]:
             "owner_id": q.github.owner_id,
             "default_branch": q.github.default_branch,
             "apply_environment": q.github.apply_environment,
+            "plan_environment": subjects.plan_environment(q),
+            "subject_form": subjects.subject_form(q),
+            "repository_ids": {key: getattr(q.github.repository_ids, key) for key in REPOSITORY_KEYS},
             "codeowners": list(q.github.codeowners),
         },
         "tooling": {
@@ -109,9 +81,6 @@ def settings(q: Questionnaire) -> dict[str, Any]:
 
 def plan(q: Questionnaire, *, only: set[str] | None = None) -> list[RepoPlan]:
     """Return the repositories to render, in deployment order, each with its copier answers."""
-    # Imported here: orgscaffold.handover builds on the plan modules imported above.
-    from orgscaffold.handover import REPORT_REPOSITORY
-
     shared = settings(q)
     without_report = {**shared, "handover": {k: v for k, v in shared["handover"].items() if k != "report"}}
     plans = []
@@ -119,6 +88,7 @@ def plan(q: Questionnaire, *, only: set[str] | None = None) -> list[RepoPlan]:
         if not spec.wanted(q) or (only is not None and spec.key not in only):
             continue
         repo = shared["repositories"][spec.key]
+        module = MODULES[spec.key]
         plans.append(
             RepoPlan(
                 key=spec.key,
@@ -132,10 +102,10 @@ def plan(q: Questionnaire, *, only: set[str] | None = None) -> list[RepoPlan]:
                         "name": repo["name"],
                         "state_key": repo["state_key"],
                         "order": position,
-                        "context": spec.module.context(q),
+                        "context": module.context(q),
                     },
                     "settings": shared if spec.key == REPORT_REPOSITORY else without_report,
-                    "tfvars": spec.module.tfvars(q),
+                    "tfvars": module.tfvars(q),
                 },
             )
         )

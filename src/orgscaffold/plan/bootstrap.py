@@ -5,20 +5,29 @@ Config, the password policy, the shared state backend, GitHub's OIDC provider an
 every generated repository. Everything the client decides reaches it as data in
 ``client.auto.tfvars.json``; the templates hold only logic.
 
-The OIDC subjects each CI role trusts are computed here, as exact strings. The immutable form
-(``repo:<owner>@<owner_id>/<repo>@<repo_id>:...``) is used only when ``github.owner_id`` and the id
-of every rendered repository are known; otherwise every role trusts the legacy form
-(``repo:<owner>/<repo>:...``). A partial set of ids is a fallback, not an error: repository ids
-exist only once the repositories are created, so a questionnaire often knows the owner's id first.
+The OIDC subjects each CI role trusts are computed here, as exact strings matched with
+``StringEquals``. The immutable form (``repo:<owner>@<owner_id>/<repo>@<repo_id>:...``) is used only
+when ``github.owner_id`` and the id of every rendered repository are known; otherwise every role
+trusts the exact legacy form (``repo:<owner>/<repo>:...``) and nothing else: no wildcard. A partial
+set of ids is a fallback, not an error: repository ids exist only once the repositories are
+created. Repositories created on or after 15 July 2026 send only the immutable form, so the
+runbook and ``scripts/set-github-variables.sh`` make recording the ids a step before CI runs.
+
+The permissions of the roles are decided in :mod:`orgscaffold.plan.access`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from orgscaffold.plan.access import MANAGED_POLICIES, STAGES, STATE_READS, ci_policy, minify, state_bucket_policy
 from orgscaffold.plan.names import Names
+from orgscaffold.plan.repositories import rendered_repositories
+from orgscaffold.plan.subjects import apply_subjects, plan_subjects, subject_form
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.rules import ou_paths
+
+__all__ = ["STATE_READS", "context", "tfvars"]
 
 
 def context(q: Questionnaire) -> dict[str, Any]:
@@ -43,65 +52,31 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "state": names.state,
         "github": _github(q),
         "ci_roles": _ci_roles(q),
-        "member_roles": {role: names.roles[role] for role in ("readonly", "deploy", "break_glass")},
+        "ci_policies": _ci_policies(q),
+        "state_bucket_policy": minify(state_bucket_policy(q)),
+        "imports": imports(q),
     }
 
 
-# Remote states each repository reads (the producers of its templates' remote_state.tf): its CI
-# roles may read those state keys besides their own.
-STATE_READS: dict[str, tuple[str, ...]] = {
-    "bootstrap": (),
-    "identity": ("bootstrap",),
-    "dns": ("bootstrap",),
-    "website": ("bootstrap", "dns"),
-}
+def imports(q: Questionnaire) -> dict[str, Any]:
+    """What exists in AWS and is adopted (import blocks in imports.tf) instead of created.
 
-IMMUTABLE = "immutable"
-LEGACY = "legacy"
-
-
-def _rendered_repositories(q: Questionnaire) -> dict[str, dict[str, Any]]:
-    """The repositories that will exist (settings' ``rendered``), in deployment order."""
-    # Imported here: orgscaffold.plan imports this module to build the plan.
-    from orgscaffold.plan import repositories
-
-    return {key: repo for key, repo in repositories(q).items() if repo["rendered"]}
-
-
-def subject_form(q: Questionnaire) -> str:
-    """``immutable`` when the owner id and the id of every rendered repository are known, else ``legacy``."""
-    ids = q.github.repository_ids
-    known = all(getattr(ids, key) is not None for key in _rendered_repositories(q))
-    return IMMUTABLE if q.github.owner_id is not None and known else LEGACY
-
-
-def subject_prefixes(q: Questionnaire, key: str) -> list[str]:
-    """The ``repo:...`` prefixes a CI role of repository ``key`` trusts.
-
-    With every id known: only ``repo:<owner>@<owner_id>/<repo>@<repo_id>`` (immutable). Without:
-    the repository by name in both forms GitHub sends, ``repo:<owner>/<repo>`` and
-    ``repo:<owner>@*/<repo>@*`` (repositories created after July 2026 send the immutable form
-    only, so a name-only trust must accept it or CI fails; the generated docs/reference.md,
-    "GitHub Actions OIDC and CI roles").
+    Apart from the client's data so that the generated tests, whose mocked provider cannot import,
+    switch every import off with one ``imports = {}``.
     """
-    name = Names(q).repository(key)
-    if subject_form(q) == IMMUTABLE:
-        return [f"repo:{q.github.owner}@{q.github.owner_id}/{name}@{getattr(q.github.repository_ids, key)}"]
-    return [f"repo:{q.github.owner}/{name}", f"repo:{q.github.owner}@*/{name}@*"]
-
-
-def plan_subjects(q: Questionnaire, key: str) -> list[str]:
-    """Subjects of the plan role: pull requests, and the default branch (the scheduled drift check)."""
-    return [
-        subject
-        for prefix in subject_prefixes(q, key)
-        for subject in (f"{prefix}:pull_request", f"{prefix}:ref:refs/heads/{q.github.default_branch}")
-    ]
-
-
-def apply_subjects(q: Questionnaire, key: str) -> list[str]:
-    """Subjects of the apply role: only jobs running in the apply environment."""
-    return [f"{prefix}:environment:{q.github.apply_environment}" for prefix in subject_prefixes(q, key)]
+    config = q.security.config
+    return {
+        "organization": q.organization.existing_id,
+        "organizational_units": {
+            path: unit.id for path, unit in ou_paths(q.organization.organizational_units) if unit.id is not None
+        },
+        "accounts": {account.key: account.id for account in q.organization.accounts if account.id is not None},
+        "oidc_provider": q.github.existing_oidc_provider,
+        "trail": q.security.cloudtrail.existing_trail,
+        "config_recorder": config.existing_recorder,
+        "config_delivery_channel": config.existing_delivery_channel,
+        "config_service_linked_role": config.existing_service_linked_role,
+    }
 
 
 def _github(q: Questionnaire) -> dict[str, Any]:
@@ -110,7 +85,7 @@ def _github(q: Questionnaire) -> dict[str, Any]:
 
 def _ci_roles(q: Questionnaire) -> dict[str, dict[str, Any]]:
     """CI roles of every rendered repository, keyed by repository key."""
-    repositories = _rendered_repositories(q)
+    repositories = rendered_repositories(q)
     roles = Names(q).roles
     return {
         key: {
@@ -127,6 +102,18 @@ def _ci_roles(q: Questionnaire) -> dict[str, dict[str, Any]]:
     }
 
 
+def _ci_policies(q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """Managed policies and the inline policy (JSON with placeholders) of every CI role, by role key."""
+    return {
+        f"{key}_{stage}": {
+            "managed_policies": list(MANAGED_POLICIES.get(f"{key}_{stage}", [])),
+            "policy": minify(ci_policy(q, key, stage)),
+        }
+        for key in rendered_repositories(q)
+        for stage in STAGES
+    }
+
+
 def _organization(q: Questionnaire) -> dict[str, Any]:
     org = q.organization
     return {
@@ -136,6 +123,8 @@ def _organization(q: Questionnaire) -> dict[str, Any]:
             "email": org.management_account.email,
             "id": org.management_account.id,
         },
+        "service_access_principals": list(org.service_access_principals),
+        "enabled_policy_types": list(org.enabled_policy_types),
     }
 
 

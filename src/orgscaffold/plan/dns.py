@@ -86,9 +86,10 @@ def zone_accounts(q: Questionnaire) -> list[str]:
 def context(q: Questionnaire) -> dict[str, Any]:
     """Static values the dns templates need: one provider alias (and module) per zone account.
 
-    ``adopted`` lists the zones adopted through import blocks (the generated tests override them,
-    because a mock provider cannot import); ``delegations`` the delegated child zones (the tests
-    give them fixed name servers and check the parent's NS records point at them).
+    ``delegations`` lists the delegated child zones (the generated tests give them fixed name
+    servers and check the parent's NS records point at them). ``adopted`` (the zones adopted through
+    import blocks) is read by the templates of 0.1.0 only; it stays because ``update`` renders the
+    recorded template version with these answers (tests/templates/test_answers_compat.py).
     """
     listed = {zone.domain: zone_account(q, zone) for zone in q.dns.zones}
     return {
@@ -111,6 +112,41 @@ def context(q: Questionnaire) -> dict[str, Any]:
     }
 
 
+def record_import_id(zone_id: str, fqdn: str, record_type: str) -> str:
+    """The id the provider imports a simple record set by: ``<zone id>_<name>_<type>``.
+
+    The provider finds the type as the first ``_``-separated part that is a record type, so names
+    holding ``_`` (``_dmarc``) are safe: the names here are lowercase and the types uppercase.
+    """
+    return f"{zone_id}_{fqdn}_{record_type}"
+
+
+def imports(q: Questionnaire) -> dict[str, Any]:
+    """Adopted zones and the record sets that already exist in them (imports.tf), by account.
+
+    Apart from the client's data so that the generated tests, whose mocked provider cannot import,
+    switch every import off with one ``imports = {}``.
+    """
+    zones: dict[str, dict[str, str]] = {}
+    records: dict[str, dict[str, str]] = {}
+    for zone in q.dns.zones:
+        if zone.existing_zone_id is None:
+            continue
+        account = zone_account(q, zone)
+        zones[zone.domain] = {"account": account, "id": zone.existing_zone_id}
+        for record in zone.records:
+            if record.existing:
+                fqdn = record_fqdn(record.name, zone.domain)
+                key = record_key(fqdn, record.type)
+                records[f"{zone.domain} {key}"] = {
+                    "account": account,
+                    "zone": zone.domain,
+                    "record": key,
+                    "id": record_import_id(zone.existing_zone_id, fqdn, record.type),
+                }
+    return {"zones": zones, "records": records}
+
+
 def tfvars(q: Questionnaire) -> dict[str, Any]:
     """The client's data for the dns repository (client.auto.tfvars.json)."""
     wanted = set(zone_accounts(q))
@@ -119,4 +155,5 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "tags": dict(q.client.tags),
         "account_ids": {a.key: a.id for a in q.organization.accounts if a.id and a.key in wanted},
         "zones": {zone.domain: _zone(q, zone) for zone in q.dns.zones},
+        "imports": imports(q),
     }

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from orgscaffold.plan.access import member_roles, role_accounts
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.guardrails import guardrail_document
-from orgscaffold.questionnaire.models import CustomerManagedPolicy, PermissionSet
+from orgscaffold.questionnaire.models import Assignment, CustomerManagedPolicy, PermissionSet
 from orgscaffold.questionnaire.rules import ou_paths
 
 MANAGEMENT = "management"
@@ -64,12 +65,16 @@ def expand_assignments(q: Questionnaire) -> dict[str, dict[str, str]]:
 
 
 def deployment_accounts(q: Questionnaire) -> list[dict[str, str]]:
-    """Member accounts that get CI deployment roles, each with its provider alias."""
-    return [{"key": a.key, "alias": a.key.replace("-", "_")} for a in q.organization.accounts if a.has_deployment_role]
+    """Member accounts in which this repository creates CI roles, each with its provider alias."""
+    return [{"key": key, "alias": key.replace("-", "_")} for key in role_accounts(q)]
 
 
 def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
-    """Names of the management-account CI roles (plan or apply) that deploy into member accounts."""
+    """Names of the management-account CI roles (plan or apply) that deploy into member accounts.
+
+    No template of this release reads them (see ``member_roles`` in :func:`tfvars`); they stay in the
+    context so that the templates of 0.1.0 still render these answers (``orgscaffold update``).
+    """
     roles = Names(q).roles
     wanted = [key for key in DEPLOYING_REPOSITORIES if key != "website" or q.website.apps]
     return [roles[f"{key}_{stage}"] for key in wanted]
@@ -139,6 +144,93 @@ def _guardrail_policy(q: Questionnaire) -> dict[str, str] | None:
     }
 
 
+def _account_id(q: Questionnaire, key: str) -> str | None:
+    if key == MANAGEMENT:
+        return q.organization.management_account.id
+    return next((a.id for a in q.organization.accounts if a.key == key), None)
+
+
+def _attachment_imports(q: Questionnaire) -> dict[str, dict[str, Any]]:
+    """Policy attachments an adopted permission set already has and still lists, keyed as the resources are."""
+    managed: dict[str, dict[str, str]] = {}
+    customer: dict[str, dict[str, str]] = {}
+    inline: dict[str, str] = {}
+    boundaries: dict[str, str] = {}
+    for ps in q.identity.permission_sets:
+        attached = ps.existing_attachments
+        if ps.arn is None or attached is None:
+            continue
+        for arn in ps.managed_policies:
+            if arn in attached.managed_policies:
+                managed[f"{ps.name}/{arn}"] = {"permission_set_arn": ps.arn, "policy_arn": arn}
+        for policy in ps.customer_managed_policies:
+            if policy in attached.customer_managed_policies:
+                customer[f"{ps.name}/{policy.path}{policy.name}"] = {
+                    "permission_set_arn": ps.arn,
+                    "name": policy.name,
+                    "path": policy.path,
+                }
+        if attached.inline_policy and ps.inline_policy is not None:
+            inline[ps.name] = ps.arn
+        if attached.permissions_boundary and ps.permissions_boundary is not None:
+            boundaries[ps.name] = ps.arn
+    return {
+        "managed_policy_attachments": managed,
+        "customer_managed_policy_attachments": customer,
+        "inline_policies": inline,
+        "permissions_boundaries": boundaries,
+    }
+
+
+def imports(q: Questionnaire) -> dict[str, Any]:
+    """What exists in Identity Center and is adopted (imports.tf) instead of created, keyed as the resources are.
+
+    Apart from the client's data so that the generated tests, whose mocked provider cannot import,
+    switch every import off with one ``imports = {}``. The questionnaire rules guarantee that every
+    id an existing assignment needs is known.
+    """
+    ident = q.identity
+    users = {u.user_name: u.id for u in ident.users if u.id is not None}
+    groups = {g.name: g.id for g in ident.groups if g.id is not None and ident.source == "identity-center"}
+    sets = {ps.name: ps.arn for ps in ident.permission_sets if ps.arn is not None}
+    existing = [a for a in ident.assignments if a.existing]
+    assignments: dict[str, dict[str, str]] = {}
+    for key, item in expand_assignments(q).items():
+        entry = next((a for a in existing if _covers(a, item)), None)
+        if entry is None:
+            continue
+        principals = users if item["principal_type"] == "USER" else groups
+        assignments[key] = {
+            "principal_type": item["principal_type"],
+            "principal_id": principals[item["principal_name"]],
+            "account_id": str(_account_id(q, item["account"])),
+            "permission_set_arn": str(sets[item["permission_set"]]),
+        }
+    return {
+        "users": users,
+        "groups": groups,
+        "memberships": {
+            f"{group}/{u.user_name}": membership
+            for u in ident.users
+            for group, membership in u.membership_ids.items()
+            if group in u.groups
+        },
+        "permission_sets": sets,
+        **_attachment_imports(q),
+        "assignments": assignments,
+    }
+
+
+def _covers(assignment: Assignment, item: dict[str, str]) -> bool:
+    """Whether the questionnaire entry ``assignment`` lists the expanded assignment ``item``."""
+    principals = assignment.groups if item["principal_type"] == "GROUP" else assignment.users
+    return (
+        assignment.permission_set == item["permission_set"]
+        and item["principal_name"] in principals
+        and item["account"] in assignment.accounts
+    )
+
+
 def tfvars(q: Questionnaire) -> dict[str, Any]:
     """The client's data for the identity repository (client.auto.tfvars.json)."""
     ident = q.identity
@@ -160,8 +252,10 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "permission_sets": {ps.name: _permission_set(ps) for ps in ident.permission_sets},
         "assignments": expand_assignments(q),
         "guardrail_policy": _guardrail_policy(q),
+        "member_roles": member_roles(q),
         "custom_policies": {
             p.name: {"description": p.description, "targets": list(p.targets), "content": minify(p.policy)}
             for p in q.security.custom_policies
         },
+        "imports": imports(q),
     }

@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "CAA", "NS", "SRV"]
 
+# Route 53 documents hosted zone ids only as at most 32 characters; AWS's begin with "Z", but
+# emulators (moto) give others, and an id this rejects could not be adopted.
+# https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZone.html
+ZONE_ID_RE = r"^[A-Z0-9]{1,32}$"
 TXT_VALUE_MAX = 4000
 TXT_CHUNK = 255
 DEFAULT_TTL = 300
@@ -148,7 +152,7 @@ class Alias(_Model):
     """Route 53 alias target (A and AAAA only)."""
 
     target: str = Field(description="DNS name of the target (e.g. a CloudFront distribution).")
-    zone_id: str = Field(pattern=r"^Z[A-Z0-9]{1,31}$", description="Hosted zone id of the target.")
+    zone_id: str = Field(pattern=ZONE_ID_RE, description="Hosted zone id of the target.")
     evaluate_target_health: bool = Field(default=False, description="Evaluate the target's health.")
 
     @field_validator("target")
@@ -218,6 +222,11 @@ class Record(_Model):
     )
     values: list[str] | None = Field(default=None, description="Record values (TXT values are never pre-split).")
     alias: Alias | None = Field(default=None, description="Alias target instead of values (A and AAAA only).")
+    existing: bool = Field(
+        default=False,
+        description="The record set exists in the adopted zone (existing_zone_id): adopt (import) it instead of "
+        "creating it.",
+    )
 
     @field_validator("values")
     @classmethod
@@ -271,7 +280,14 @@ class Zone(_Model):
     domain: str = Field(description="Lowercase FQDN without trailing dot; IDN accepted, stored as punycode.")
     account: str | None = Field(default=None, description="Account key (default: the account with purpose dns).")
     existing_zone_id: str | None = Field(
-        default=None, pattern=r"^Z[A-Z0-9]{1,31}$", description="Adopt an existing hosted zone (import block)."
+        default=None, pattern=ZONE_ID_RE, description="Adopt an existing hosted zone (import block)."
+    )
+    migrate_from_zone_id: str | None = Field(
+        default=None,
+        pattern=ZONE_ID_RE,
+        description="An existing hosted zone of this domain in another account that this one replaces: the zone is "
+        "created anew in its account with these records, and the runbook moves the delegation and retires the old "
+        "zone (hosted zones cannot move between accounts).",
     )
     records: list[Record] = Field(default_factory=list, description="Record sets.")
     delegations: list[Delegation] = Field(default_factory=list, description="Delegated subdomains.")
@@ -280,3 +296,12 @@ class Zone(_Model):
     @classmethod
     def _check_domain(cls, domain: str) -> str:
         return to_ascii_domain(domain)
+
+    @model_validator(mode="after")
+    def _check_adopt_or_migrate(self) -> Zone:
+        if self.existing_zone_id is not None and self.migrate_from_zone_id is not None:
+            raise ValueError(
+                "give existing_zone_id (adopt the zone where it is) or migrate_from_zone_id (create it anew and "
+                "move), not both"
+            )
+        return self

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from orgscaffold.errors import Problem, QuestionnaireError
-from orgscaffold.questionnaire import rules
+from orgscaffold.questionnaire import adoption_rules, rules
 from orgscaffold.questionnaire.models import PATTERN_HINTS, Questionnaire
 from orgscaffold.questionnaire.partial import clean_loc, path_of, prune
 
@@ -89,9 +89,17 @@ def _message(error: Any) -> str:
 
 
 def validate_questionnaire(
-    data: Any, *, source: str = "<questionnaire>", lines: dict[str, int] | None = None
+    data: Any,
+    *,
+    source: str = "<questionnaire>",
+    lines: dict[str, int] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> Questionnaire:
-    """Validate already-parsed questionnaire data; raise QuestionnaireError with every problem."""
+    """Validate already-parsed questionnaire data; raise QuestionnaireError with every problem.
+
+    ``warnings``, when given, receives what a valid questionnaire should still have checked by a
+    person (:func:`orgscaffold.questionnaire.adoption_rules.warnings`); they never fail validation.
+    """
     lines = lines or {}
     if not isinstance(data, dict):
         raise QuestionnaireError(source, [Problem("", "the questionnaire must be a YAML mapping", 1)])
@@ -114,6 +122,10 @@ def validate_questionnaire(
     problems = [Problem(p.path, p.message, _line_for(p.path, lines)) for p in rules.check(questionnaire)]
     if problems:
         raise QuestionnaireError(source, problems)
+    if warnings is not None:
+        warnings.extend(
+            Problem(p.path, p.message, _line_for(p.path, lines)) for p in adoption_rules.warnings(questionnaire)
+        )
     return questionnaire
 
 
@@ -126,8 +138,10 @@ def _compose(text: str, loader_class: type[yaml.SafeLoader]) -> tuple[yaml.Node 
         loader.dispose()
 
 
-def parse_questionnaire_text(text: str, *, source: str = "<questionnaire>") -> Questionnaire:
-    """Parse and validate questionnaire YAML text."""
+def parse_questionnaire_text(
+    text: str, *, source: str = "<questionnaire>", warnings: list[Problem] | None = None
+) -> Questionnaire:
+    """Parse and validate questionnaire YAML text (``warnings``: see :func:`validate_questionnaire`)."""
     try:
         try:
             node, data = _compose(text, _FastLineLoader)
@@ -140,13 +154,13 @@ def parse_questionnaire_text(text: str, *, source: str = "<questionnaire>") -> Q
         raise QuestionnaireError(source, [Problem("", f"invalid YAML: {reason}", line)]) from None
     except yaml.YAMLError as exc:
         raise QuestionnaireError(source, [Problem("", f"invalid YAML: {exc}")]) from None
-    return validate_questionnaire(data, source=source, lines=_line_index(node))
+    return validate_questionnaire(data, source=source, lines=_line_index(node), warnings=warnings)
 
 
-def load_questionnaire(path: Path) -> Questionnaire:
-    """Read and validate the questionnaire file at ``path``."""
+def load_questionnaire(path: Path, *, warnings: list[Problem] | None = None) -> Questionnaire:
+    """Read and validate the questionnaire file at ``path`` (``warnings``: see :func:`validate_questionnaire`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError(str(path), [Problem("", f"cannot read the file: {exc}")]) from None
-    return parse_questionnaire_text(text, source=str(path))
+    return parse_questionnaire_text(text, source=str(path), warnings=warnings)

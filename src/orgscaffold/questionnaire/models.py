@@ -12,7 +12,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from orgscaffold.questionnaire.dns import Zone
+from orgscaffold.questionnaire.adoption import (
+    CONFIG_NAME_RE,
+    DEFAULT_POLICY_TYPES,
+    IDENTITY_STORE_ID_RE,
+    OIDC_PROVIDER_ARN_RE,
+    OU_ID_RE,
+    PERMISSION_SET_ARN_RE,
+    POLICY_TYPES,
+    SERVICE_PRINCIPAL_RE,
+    TRAIL_NAME_RE,
+    TRUSTED_SERVICES,
+    PolicyType,
+)
+from orgscaffold.questionnaire.dns import ZONE_ID_RE, Zone, to_ascii_domain
 
 REGION_RE = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$"
 SLUG_RE = r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"
@@ -43,6 +56,14 @@ PATTERN_HINTS = {
     ACCOUNT_NAME_RE: "printable ASCII text (AWS does not accept other characters in account names)",
     PERMISSION_SET_NAME_RE: "1 to 32 ASCII letters, digits or '+=,.@_-' (AWS's rule for permission set names)",
     POLICY_NAME_RE: "1 to 128 ASCII letters, digits or '+=,.@_-' (AWS's rule for IAM policy names)",
+    OU_ID_RE: "an OU id such as ou-ab12-34cd56ef",
+    ZONE_ID_RE: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/)",
+    IDENTITY_STORE_ID_RE: "an identity store id (a GUID, as discover writes it)",
+    PERMISSION_SET_ARN_RE: "a permission set ARN (arn:aws:sso:::permissionSet/ssoins-.../ps-...)",
+    OIDC_PROVIDER_ARN_RE: "the ARN of GitHub's OIDC provider "
+    "(arn:aws:iam::<account id>:oidc-provider/token.actions.githubusercontent.com)",
+    TRAIL_NAME_RE: "a CloudTrail trail name (3 to 128 letters, digits, '.', '_' or '-')",
+    CONFIG_NAME_RE: "a name of 1 to 256 characters without leading or trailing spaces",
 }
 
 Region = Annotated[str, Field(pattern=REGION_RE, description="AWS region code, e.g. eu-west-2.")]
@@ -155,6 +176,12 @@ class GitHub(Model):
         default_factory=list,
         description="Owners written to CODEOWNERS ('@user' or '@org/team'); empty = no CODEOWNERS rule.",
     )
+    existing_oidc_provider: str | None = Field(
+        default=None,
+        pattern=OIDC_PROVIDER_ARN_RE,
+        description="ARN of GitHub's OIDC provider (token.actions.githubusercontent.com) already in the "
+        "management account: adopt it (import) instead of creating a second one, which IAM refuses.",
+    )
 
     @field_validator("codeowners")
     @classmethod
@@ -169,7 +196,7 @@ class Tooling(Model):
     """Versions the generated repositories pin."""
 
     opentofu_version: str = Field(
-        default="1.12.6", description="Exact OpenTofu version written to .opentofu-version (>= 1.10)."
+        default="1.12.6", description="Exact OpenTofu version written to .opentofu-version (>= 1.11)."
     )
     aws_provider_constraint: str = Field(
         default=">= 5.100, < 7.0",
@@ -183,8 +210,11 @@ class Tooling(Model):
         match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
         if not match:
             raise ValueError("must be an exact version such as 1.12.6")
-        if (int(match[1]), int(match[2])) < (1, 10):
-            raise ValueError("must be 1.10.0 or newer (S3-native locking needs 1.10)")
+        if (int(match[1]), int(match[2])) < (1, 11):
+            raise ValueError(
+                "must be 1.11.0 or newer (the generated providers take their member-account role from an "
+                "ephemeral variable, which OpenTofu supports from 1.11)"
+            )
         return version
 
 
@@ -233,6 +263,9 @@ class OrganizationalUnit(Model):
         min_length=1, max_length=128, pattern=r"^[^/\n]+$", description="OU name (no '/', it separates paths)."
     )
     children: list[OrganizationalUnit] = Field(default_factory=list, description="Child OUs.")
+    id: str | None = Field(
+        default=None, pattern=OU_ID_RE, description="Existing OU id (ou-...): adopt (import) instead of create."
+    )
 
 
 Purpose = Literal["dns", "website", "workload", "security", "log-archive", "sandbox"]
@@ -254,7 +287,8 @@ class Account(Model):
     close_on_deletion: bool = Field(default=False, description="Close the account when it leaves the code.")
     deployment_role: bool | None = Field(
         default=None,
-        description="Create CI deployment roles in this account (default: true for dns and website accounts).",
+        description="Create CI roles in this account (default: where a zone or website app lives, and dns and "
+        "website accounts); false is refused where a generated repository must deploy.",
     )
 
     @field_validator("key")
@@ -283,6 +317,31 @@ class Organization(Model):
         default_factory=list, description="OU tree (default: accounts sit under the root)."
     )
     accounts: list[Account] = Field(default_factory=list, description="Member accounts.")
+    service_access_principals: list[str] = Field(
+        default_factory=lambda: list(TRUSTED_SERVICES),
+        description="Trusted services (aws_service_access_principals). Authoritative: a service enabled in AWS "
+        "but missing here is disabled at the next apply, so an adopted organisation lists what it has enabled.",
+    )
+    enabled_policy_types: list[PolicyType] = Field(
+        default_factory=lambda: list(DEFAULT_POLICY_TYPES),
+        description="Policy types enabled in the root (" + ", ".join(POLICY_TYPES) + "). Authoritative, like "
+        "service_access_principals: a type enabled in AWS but missing here is disabled, detaching its policies.",
+    )
+
+    @field_validator("service_access_principals")
+    @classmethod
+    def _check_service_access_principals(cls, principals: list[str]) -> list[str]:
+        for principal in principals:
+            if not re.fullmatch(SERVICE_PRINCIPAL_RE, principal):
+                raise ValueError(f"{principal!r} is not a service principal such as sso.amazonaws.com")
+        _check_unique(principals, "service principal")
+        return principals
+
+    @field_validator("enabled_policy_types")
+    @classmethod
+    def _check_enabled_policy_types(cls, types: list[str]) -> list[str]:
+        _check_unique(types, "policy type")
+        return types
 
 
 # ------------------------------------------------------------------------------------- security
@@ -306,6 +365,12 @@ class CloudTrail(Model):
     log_retention_days: int = Field(
         default=365, ge=0, le=36500, description="S3 lifecycle expiry of trail logs (0 = keep forever)."
     )
+    existing_trail: str | None = Field(
+        default=None,
+        pattern=TRAIL_NAME_RE,
+        description="Name of a trail of the management account, in the primary region, to adopt (import) as the "
+        "organisation trail instead of creating another; it keeps its name.",
+    )
 
 
 class Config(Model):
@@ -316,6 +381,21 @@ class Config(Model):
         default="CONTINUOUS", description="How often configuration changes are recorded."
     )
     aggregator: bool = Field(default=True, description="Organisation-wide aggregator in the management account.")
+    existing_recorder: str | None = Field(
+        default=None,
+        pattern=CONFIG_NAME_RE,
+        description="Name of the configuration recorder the account already has: adopt (import) it, keeping its "
+        "name (AWS allows one recorder per region).",
+    )
+    existing_delivery_channel: str | None = Field(
+        default=None,
+        pattern=CONFIG_NAME_RE,
+        description="Name of the delivery channel the account already has: adopt (import) it, keeping its name.",
+    )
+    existing_service_linked_role: bool = Field(
+        default=False,
+        description="The account already has the role AWSServiceRoleForConfig: adopt (import) it.",
+    )
 
 
 class PasswordPolicy(Model):
@@ -384,6 +464,9 @@ class Group(Model):
 
     name: str = Field(min_length=1, max_length=128, description="Group display name (unique).")
     description: str = Field(default="", max_length=1024, description="Group description; free text.")
+    id: str | None = Field(
+        default=None, pattern=IDENTITY_STORE_ID_RE, description="Existing group id: adopt (import) instead of create."
+    )
 
 
 class User(Model):
@@ -397,6 +480,22 @@ class User(Model):
     )
     email: Email
     groups: list[str] = Field(default_factory=list, description="Group names the user belongs to.")
+    id: str | None = Field(
+        default=None, pattern=IDENTITY_STORE_ID_RE, description="Existing user id: adopt (import) instead of create."
+    )
+    membership_ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="Existing memberships of the user, membership id by group name: adopted (imported) instead of "
+        "created. A group listed here but no longer in groups is left as it is in AWS.",
+    )
+
+    @field_validator("membership_ids")
+    @classmethod
+    def _check_membership_ids(cls, ids: dict[str, str]) -> dict[str, str]:
+        for group, membership in ids.items():
+            if not re.fullmatch(IDENTITY_STORE_ID_RE, membership):
+                raise ValueError(f"{membership!r} (group {group!r}) is not an identity store membership id")
+        return ids
 
 
 class CustomerManagedPolicy(Model):
@@ -404,6 +503,17 @@ class CustomerManagedPolicy(Model):
 
     name: str = Field(pattern=POLICY_NAME_RE, description="Policy name.")
     path: str = Field(default="/", pattern=r"^(/|/[\x21-\x7e]*/)$", description="Policy path.")
+
+
+class PermissionSetAttachments(Model):
+    """What AWS had attached to an adopted permission set when it was discovered."""
+
+    managed_policies: list[str] = Field(default_factory=list, description="AWS-managed policy ARNs attached.")
+    customer_managed_policies: list[CustomerManagedPolicy] = Field(
+        default_factory=list, description="Customer-managed policy references attached."
+    )
+    inline_policy: bool = Field(default=False, description="The permission set has an inline policy.")
+    permissions_boundary: bool = Field(default=False, description="The permission set has a permissions boundary.")
 
 
 class PermissionsBoundary(Model):
@@ -438,6 +548,16 @@ class PermissionSet(Model):
     relay_state: str | None = Field(
         default=None, pattern=r"^https://\S+$", max_length=240, description="URL the console opens after sign-in."
     )
+    arn: str | None = Field(
+        default=None,
+        pattern=PERMISSION_SET_ARN_RE,
+        description="ARN of an existing permission set: adopt (import) it instead of creating one.",
+    )
+    existing_attachments: PermissionSetAttachments | None = Field(
+        default=None,
+        description="What AWS had attached to the adopted permission set when it was discovered: imported rather "
+        "than attached again (needs arn). Policies added later are attached.",
+    )
 
     @field_validator("session_duration")
     @classmethod
@@ -469,6 +589,11 @@ class Assignment(Model):
     accounts: list[str] = Field(
         min_length=1,
         description="Account keys; 'management' is the management account; '*' = every member account.",
+    )
+    existing: bool = Field(
+        default=False,
+        description="Every assignment of this entry exists in AWS: adopt (import) them. Needs adopted principals "
+        "and permission set and accounts with ids; add new accounts or principals in another entry.",
     )
 
     @model_validator(mode="after")
@@ -519,8 +644,6 @@ class App(Model):
     @field_validator("domain")
     @classmethod
     def _check_domain(cls, domain: str) -> str:
-        from orgscaffold.questionnaire.dns import to_ascii_domain
-
         ascii_domain = to_ascii_domain(domain)
         # Amplify counts the ASCII (punycode) form, which is longer than an IDN as typed.
         if len(ascii_domain) > 64:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Set
 from contextvars import ContextVar
 
 from orgscaffold.errors import Problem
+from orgscaffold.questionnaire import adoption_rules
 from orgscaffold.questionnaire.dns import record_fqdn
 from orgscaffold.questionnaire.guardrails import (
     SCP_MAX_CHARS,
@@ -363,6 +364,39 @@ def _policies(q: Questionnaire) -> Iterator[Problem]:
             )
 
 
+def _deployed_accounts(q: Questionnaire) -> dict[str, str]:
+    """Account keys a generated repository deploys into, each with the reason (for messages)."""
+    dns_key, _ = _purpose_account(q, "dns")
+    website_key, _ = _purpose_account(q, "website")
+    used: dict[str, str] = {}
+    for zone in q.dns.zones:
+        used.setdefault(zone.account or dns_key or "", f"zone {zone.domain} lives there")
+        for delegation in zone.delegations:
+            used.setdefault(delegation.account, f"the delegated zone {delegation.subdomain}.{zone.domain} lives there")
+    for app in q.website.apps:
+        used.setdefault(app.account or website_key or "", f"website app {app.name} lives there")
+        found = zone_for(q, app.domain)
+        if found is not None:
+            zone = q.dns.zones[found[0]]
+            used.setdefault(zone.account or dns_key or "", f"website app {app.name} writes its records there")
+    return used
+
+
+def _deployment_roles(q: Questionnaire) -> Iterator[Problem]:
+    """Deployment roles.
+
+    - An account that a zone, a delegated zone or a website app lives in (or that a website app
+      writes its DNS records into) cannot set `deployment_role: false`: CI must reach it.
+    """
+    used = _deployed_accounts(q)
+    for index, account in enumerate(q.organization.accounts):
+        if account.deployment_role is False and account.key in used:
+            yield Problem(
+                f"organization.accounts[{index}].deployment_role",
+                f"is false, but CI must reach account {account.key!r}: {used[account.key]}",
+            )
+
+
 # The cross-item rules, in the order they are checked and documented (docs/questionnaire.md is
 # built from their docstrings: a title line, then one bullet per rule).
-RULES = (_accounts, _ous, _identity, _dns, _website, _policies)
+RULES = (_accounts, _ous, _identity, _dns, _website, _policies, _deployment_roles, adoption_rules.check)

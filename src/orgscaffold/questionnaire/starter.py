@@ -32,6 +32,8 @@ _STARTER = f"""\
 # orgscaffold client questionnaire: one file describes the whole AWS organisation to build.
 # Replace every example.com value, then run `orgscaffold check <this file>`.
 # Unknown keys are errors, so a typo is never silently ignored. Commented lines show defaults.
+# For a client who already has AWS resources, `orgscaffold discover` writes this file from them:
+# the ids it fills in (id, existing_*, arn, membership_ids) adopt what exists instead of creating it.
 
 schema_version: 1                      # the only format version
 
@@ -54,9 +56,11 @@ github:
   default_branch: main                 # pushes to this branch apply
   apply_environment: production        # GitHub environment that gates every apply job
   codeowners: []                       # e.g. ["@example-org/platform"]; empty = no CODEOWNERS rule
+  # existing_oidc_provider: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com
+  #                                    # adopt GitHub's OIDC provider (IAM allows one per account)
 
 # tooling:
-#   opentofu_version: "1.12.6"         # exact version written to .opentofu-version (>= 1.10)
+#   opentofu_version: "1.12.6"         # exact version written to .opentofu-version (>= 1.11)
 #   aws_provider_constraint: ">= 5.100, < 7.0"
 
 state:
@@ -72,8 +76,16 @@ organization:
     name: "Example Management"         # 1..50 characters
     email: aws@example.com
     # id: "123456789012"               # 12 digits, in quotes; enables static ARNs
+  # service_access_principals:         # trusted services; AUTHORITATIVE: any other is disabled at apply
+  #   - account.amazonaws.com          # (the default is these five; list what an adopted
+  #   - cloudtrail.amazonaws.com       #  organisation has enabled, e.g. guardduty.amazonaws.com)
+  #   - config-multiaccountsetup.amazonaws.com
+  #   - config.amazonaws.com
+  #   - sso.amazonaws.com
+  # enabled_policy_types: [SERVICE_CONTROL_POLICY]   # authoritative too; TAG_POLICY, BACKUP_POLICY, ...
   organizational_units:                # tree of OUs; accounts without an OU sit under the root
     - name: Infrastructure
+      # id: ou-ab12-34cd56ef           # adopt an existing OU (import) instead of creating one
     - name: Workloads
       children:
         - name: Production
@@ -96,10 +108,14 @@ security:
     enabled: true                      # organisation trail in the management account
     kms: true                          # SSE-KMS with a dedicated key
     log_retention_days: 365            # 0 = keep forever
+    # existing_trail: management-events  # adopt this trail as the organisation trail (keeps its name)
   config:
     enabled: true
     recording_frequency: CONTINUOUS    # CONTINUOUS | DAILY
     aggregator: true                   # organisation-wide aggregator
+    # existing_recorder: default       # adopt the recorder and delivery channel the account has
+    # existing_delivery_channel: default   # (AWS allows one recorder per region)
+    # existing_service_linked_role: true   # AWSServiceRoleForConfig exists already
   password_policy:                     # IAM password policy of the management account
     minimum_length: 14                 # 8..128
     require_symbols: true
@@ -131,12 +147,15 @@ identity:
   groups:
     - name: Administrators             # unique
       description: "Full access to every account"
+      # id: 9067a1b2c3-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d   # adopt an existing group
   users:
     - user_name: jane.doe              # unique; 1..128 characters
       given_name: Jane
       family_name: Doe
       email: jane.doe@example.com
       groups: [Administrators]
+      # id: 9067a1b2c3-2a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d   # adopt an existing user
+      # membership_ids: {{Administrators: 9067a1b2c3-3a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d}}
   permission_sets:
     - name: AdministratorAccess        # unique; 1-32 ASCII letters, digits, +=,.@_-
       description: "Full access"
@@ -146,16 +165,20 @@ identity:
       # inline_policy: {{Version: "2012-10-17", Statement: [...]}}
       # permissions_boundary: {{managed_policy_arn: arn:aws:iam::aws:policy/PowerUserAccess}}
       # relay_state: https://console.aws.amazon.com/
+      # arn: arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef   # adopt
+      # existing_attachments: {{managed_policies: [arn:aws:iam::aws:policy/AdministratorAccess]}}
   assignments:
     - permission_set: AdministratorAccess
       groups: [Administrators]         # and/or users: [jane.doe]
       accounts: [management, "*"]      # account keys; "management"; "*" = every member account
+      # existing: true                 # these assignments exist: adopt them (no "*", ids needed)
 
 dns:
   zones:
     - domain: example.com              # lowercase, no trailing dot; IDN accepted (stored as punycode)
       # account: dns                   # default: the one account with purpose dns
-      # existing_zone_id: Z0123456789ABCDEFGHIJ   # adopt an existing hosted zone
+      # existing_zone_id: Z0123456789ABCDEFGHIJ   # adopt an existing hosted zone where it is, or:
+      # migrate_from_zone_id: Z0123456789ABCDEFGHIJ  # create it anew here and move it (runbook)
       records:                         # one entry per (name, type); ttl 60..172800, default 300
         - {{name: "@", type: MX, ttl: 3600, values: ["10 mx1.mail.example.net", "20 mx2.mail.example.net"]}}
         - {{name: "@", type: TXT, values: ["v=spf1 include:_spf.mail.example.net -all"]}}
@@ -163,6 +186,7 @@ dns:
         - {{name: "@", type: CAA, values: ['0 issue "amazon.com"']}}   # keep Amazon allowed for the website
         # names: "@" = apex, "www", "_dmarc", "*.app", or an FQDN inside the zone
         # types: A, AAAA, CNAME (one value, never at the apex), MX, TXT, CAA, NS, SRV
+        # existing: true on a record of an adopted zone imports it instead of creating it
         # alias instead of values (A/AAAA only, no ttl):
         #   {{name: cdn, type: A, alias: {{target: d111111abcdef8.cloudfront.net, zone_id: Z2FDTNDATAQYW2}}}}
       delegations: []                  # [{{subdomain: staging, account: website-prod}}]

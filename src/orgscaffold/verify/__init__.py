@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from orgscaffold.parallel import run_all
 from orgscaffold.plan.index import Location, data_locations, locations
 from orgscaffold.questionnaire import Questionnaire
+from orgscaffold.reading import ANSWERS_FILE, read_answers
 from orgscaffold.verify import cli as cli_tier
 from orgscaffold.verify.contracts import RepositoryContract, check_contracts, repository_contract
 from orgscaffold.verify.data import DATA_FILE, check_data
 from orgscaffold.verify.fidelity import check_fidelity
-from orgscaffold.verify.files import load_yaml, parse_caches, read_repository
+from orgscaffold.verify.files import read_repository
 from orgscaffold.verify.findings import Finding, Report, Severity
 from orgscaffold.verify.provider_compat import check_provider_compat
 from orgscaffold.verify.references import check_references
@@ -31,23 +30,13 @@ from orgscaffold.verify.route53 import check_route53
 
 __all__ = ["Finding", "RepositoryCheck", "Report", "check_repository", "conclude", "find_repositories", "verify"]
 
-ANSWERS_FILE = ".copier-answers.yml"
-
-
-def _answers(root: Path) -> dict[str, Any] | None:
-    try:
-        loaded = load_yaml((root / ANSWERS_FILE).read_text(encoding="utf-8"), parse_caches().yaml)
-    except (OSError, yaml.YAMLError):
-        return None
-    return loaded if isinstance(loaded, dict) else None
-
 
 def find_repositories(root: Path) -> dict[str, Path]:
     """Generated repositories at ``root`` (itself one, or its subfolders), in deployment order."""
     candidates = [root] if (root / ANSWERS_FILE).is_file() else sorted(p for p in root.iterdir() if p.is_dir())
     found: list[tuple[int, str, Path]] = []
     for path in candidates:
-        answers = _answers(path)
+        answers = read_answers(path)
         if answers is None or not isinstance(answers.get("repository"), dict):
             continue
         order = answers["repository"].get("order", 99)

@@ -6,28 +6,21 @@ This package is the only place that imports the HCL parser.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.metadata
 import json
-import marshal
-import re
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from orgscaffold.cache import cache_dir, write_atomically
+from orgscaffold.cache import cache_dir
+from orgscaffold.reading import cached, load_yaml, python_tag, yaml_cache
 from orgscaffold.verify.findings import Finding, Report
 
 HCL_SUFFIXES = (".tf", ".tofu", ".tfvars", ".hcl")
 SKIP_DIRS = {".git", ".terraform"}
-# libyaml's loader reads the same documents as the pure-Python one some 20 times faster; the answers
-# files of a large client are megabytes of YAML. PyYAML ships wheels with libyaml for Linux, macOS
-# and Windows; the pure-Python loader remains the fallback.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def repository_files(root: Path) -> Iterator[Path]:
@@ -46,47 +39,19 @@ class ParseCaches:
 
 
 @functools.cache
-def _parser_kinds() -> tuple[str, str]:
-    """The cache kinds of the HCL and YAML parsers: fixed for a process (a metadata lookup each)."""
-    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    hcl_version = importlib.metadata.version("python-hcl2")
-    return f"hcl-{hcl_version}-{python}", f"yaml-{yaml.__version__}-{YAML_LOADER.__name__}-{python}"
+def _hcl_kind() -> str:
+    """The cache kind of the HCL parser: fixed for a process (a metadata lookup)."""
+    return f"hcl-{importlib.metadata.version('python-hcl2')}-{python_tag()}"
 
 
 def parse_caches() -> ParseCaches:
     """The cache folders for this process's parsers (see :mod:`orgscaffold.cache`)."""
-    hcl, yaml_kind = _parser_kinds()
-    return ParseCaches(hcl=cache_dir(hcl), yaml=cache_dir(yaml_kind))
-
-
-def _cached(text: str, cache: Path | None, parse: Callable[[str], Any]) -> Any:
-    """``parse(text)``, or what it returned for the same text before, kept in ``cache`` (a folder).
-
-    Parsers take milliseconds to seconds per file, and most files of a repository are byte for byte
-    the same from one run, and one client, to the next (templates) or from ``new`` to the
-    ``validate`` runs that follow (client data). Entries are keyed by the text's SHA-256 and
-    stored with :mod:`marshal`, which holds only plain data (never code), in a folder named after
-    the parser's and Python's versions. A parse error is never cached: it is raised again.
-    """
-    entry = cache / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.marshal" if cache else None
-    if entry is not None:
-        try:
-            return marshal.loads(entry.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-    parsed = parse(text)
-    if entry is not None:
-        try:
-            data = marshal.dumps(parsed)
-        except ValueError:  # a value marshal cannot hold (a YAML date, say): keep it uncached
-            return parsed
-        write_atomically(entry, data)
-    return parsed
+    return ParseCaches(hcl=cache_dir(_hcl_kind()), yaml=yaml_cache())
 
 
 def _hcl(text: str) -> dict[str, Any]:
     # Imported on a cache miss only: python-hcl2 and lark take a tenth of a second to import, and a
-    # warm cache (the usual case, see _cached) needs neither.
+    # warm cache (the usual case, see reading.cached) needs neither.
     import hcl2
     import lark
 
@@ -103,11 +68,12 @@ def load_hcl_parser() -> None:
 
     For a caller about to fork workers that will parse HCL no cache holds (``new`` always renders
     some client-specific HCL), so the workers inherit the parser instead of each building it: a
-    third of a second of CPU per process.
+    third of a second of CPU per process. python-hcl2 builds its parser on the first parse and
+    keeps it, so parsing an empty text (public API only) is what builds it.
     """
-    import hcl2.parser
+    import hcl2
 
-    hcl2.parser.parser()
+    hcl2.loads("")
 
 
 def parse_hcl(text: str, cache: Path | None = None) -> dict[str, Any]:
@@ -115,7 +81,7 @@ def parse_hcl(text: str, cache: Path | None = None) -> dict[str, Any]:
 
     With ``cache`` (a folder, :func:`parse_caches`), a text parsed before is read back from there.
     """
-    parsed = _cached(text, cache, _hcl)
+    parsed = cached(text, cache, _hcl)
     return parsed if isinstance(parsed, dict) else _hcl(text)
 
 
@@ -123,58 +89,6 @@ class _LineError(ValueError):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
         self.line = line
-
-
-# A YAML document that is a JSON text (after comment lines) reads the same with json, in C, as with
-# PyYAML's constructor, in Python, except where YAML 1.1 and JSON disagree. Those cases go to the
-# YAML loader, so the result is always what copier and every PyYAML reader get:
-# - raw characters YAML rejects (DEL, C1 controls, U+FFFE, U+FFFF) or folds as line breaks inside a
-#   quoted scalar (U+0085, U+2028, U+2029), and tabs (not whitespace YAML skips between tokens);
-# - escaped UTF-16 surrogates, which JSON joins into one character and YAML does not;
-# - numbers with a fraction or exponent (YAML 1.1 reads 1e5 as text) and keys long enough to meet
-#   YAML's limit of 1,024 characters for a key written on one line (checked in _reads_alike).
-# The answers files (templates/_shared/answers.yml.jinja) are such documents;
-# tests/verify/test_json_documents.py compares both readers on every code point and random JSON.
-_COMMENT_LINES = re.compile(r"(?:[ ]*#[^\n]*\n)*")
-_YAML_DIFFERS = re.compile(r"[\t\x7f-\x9f\u2028\u2029\ufffe\uffff]|\\u[dD][89abAB]")
-_LONGEST_SAFE_KEY = 1024 // 6 - 2  # every character of a key takes at most 6 in JSON (\uXXXX)
-
-
-def _reads_alike(value: Any) -> bool:
-    """Whether YAML reads this parsed JSON value as json did (no floats, no over-long keys)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if any(len(key) > _LONGEST_SAFE_KEY for key in item):
-                return False
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, float):
-            return False
-    return True
-
-
-def _load_yaml(text: str) -> Any:
-    body = text[_COMMENT_LINES.match(text).end() :]  # type: ignore[union-attr] # matches at least ""
-    if body.lstrip(" \r\n").startswith(("{", "[")) and not _YAML_DIFFERS.search(text):
-        try:
-            loaded = json.loads(body)
-        except ValueError:
-            pass
-        else:
-            if _reads_alike(loaded):
-                return loaded
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python), never the full one
-
-
-def load_yaml(text: str, cache: Path | None = None) -> Any:
-    """Parse one YAML document with the fastest safe loader available; raises yaml.YAMLError.
-
-    With ``cache`` (a folder, :func:`parse_caches`), a text parsed before is read back from there.
-    """
-    return _cached(text, cache, _load_yaml)
 
 
 def _parse(path: Path, text: str, caches: ParseCaches) -> Any:

@@ -1,48 +1,42 @@
+# The CI roles of one member account: for each repository that manages something here, a read-only
+# role for its plan jobs and a deployment role for its apply jobs, plus the read-only role through
+# which aws-identity-management's own plans read these roles. Each trusts exactly one CI role of the
+# management account. Their documents are orgscaffold's (client.auto.tfvars.json, "member_roles"),
+# with placeholders filled in here.
 locals {
-  roles = {
-    readonly = { name = var.readonly_role_name, trusted = var.readonly_trusted_roles, policies = var.readonly_policy_arns }
-    deploy   = { name = var.deploy_role_name, trusted = var.deploy_trusted_roles, policies = var.deploy_policy_arns }
+  values = {
+    partition             = var.partition
+    account_id            = var.account_id
+    management_account_id = var.management_account_id
   }
 
   attachments = merge([
-    for role, spec in local.roles : { for arn in spec.policies : "${role}/${arn}" => { role = role, arn = arn } }
+    for name, role in var.roles : { for arn in role.managed_policy_arns : "${name}/${arn}" => { role = name, arn = arn } }
   ]...)
 }
 
-# Trust the management account, limited to the named CI roles by aws:PrincipalArn: a role ARN as
-# principal would be rewritten to an internal id if the CI role were ever recreated.
-# sts:TagSession lets the CI pass session tags along the role chain.
-locals {
-  trust_policies = {
-    for role, spec in local.roles : role => jsonencode({
-      Version = "2012-10-17"
-      Statement = [{
-        Sid       = "ManagementAccountCiRoles"
-        Effect    = "Allow"
-        Action    = ["sts:AssumeRole", "sts:TagSession"]
-        Principal = { AWS = "arn:aws:iam::${var.management_account_id}:root" }
-        Condition = {
-          ArnEquals = {
-            "aws:PrincipalArn" = [for name in spec.trusted : "arn:aws:iam::${var.management_account_id}:role/${name}"]
-          }
-        }
-      }]
-    })
-  }
-}
-
 resource "aws_iam_role" "this" {
-  for_each = local.roles
+  for_each = var.roles
 
-  name               = each.value.name
-  description        = "CI ${each.key} role, assumed from the management account"
-  assume_role_policy = local.trust_policies[each.key]
+  name               = each.key
+  description        = each.value.description
+  assume_role_policy = templatestring(each.value.trust, local.values)
 
   # CI reaches this role by chaining from its OIDC role, and chained sessions last at most one
-  # hour (docs/reference.md "GitHub Actions OIDC and CI roles").
+  # hour (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining).
   max_session_duration = 3600
 }
 
+resource "aws_iam_role_policy" "this" {
+  for_each = var.roles
+
+  name   = "ci"
+  role   = aws_iam_role.this[each.key].id
+  policy = templatestring(each.value.policy, local.values)
+}
+
+# Managed policies a client adds to a role by hand (none are generated); also where the managed
+# policies of the shared roles of earlier releases are detached before those roles are deleted.
 resource "aws_iam_role_policy_attachment" "this" {
   for_each = local.attachments
 

@@ -1,19 +1,19 @@
 output "role_arns" {
-  description = "Account key -> ARNs of the read-only and deployment roles."
-  value = {
-    (var.account_key) = {
-      readonly = aws_iam_role.this["readonly"].arn
-      deploy   = aws_iam_role.this["deploy"].arn
-    }
-  }
+  description = "Account key -> role name -> ARN of the CI roles in this account."
+  value       = { (var.account_key) = { for name, role in aws_iam_role.this : name => role.arn } }
 }
 
 output "trust_policies" {
-  description = "Role (readonly, deploy) -> trust policy document (JSON)."
-  value       = local.trust_policies
+  description = "Role name -> trust policy document (JSON)."
+  value       = { for name, role in aws_iam_role.this : name => role.assume_role_policy }
+}
+
+output "policies" {
+  description = "Role name -> inline policy document (JSON)."
+  value       = { for name, policy in aws_iam_role_policy.this : name => policy.policy }
 }
 
 output "max_session_durations" {
-  description = "Role (readonly, deploy) -> maximum session duration in seconds."
-  value       = { for role, r in aws_iam_role.this : role => r.max_session_duration }
+  description = "Role name -> maximum session duration in seconds."
+  value       = { for name, role in aws_iam_role.this : name => role.max_session_duration }
 }

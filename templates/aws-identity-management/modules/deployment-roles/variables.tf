@@ -3,39 +3,27 @@ variable "account_key" {
   description = "Questionnaire key of the member account the roles are created in."
 }
 
+variable "account_id" {
+  type        = string
+  description = "Id of that member account (fills $${account_id} in the policies)."
+}
+
 variable "management_account_id" {
   type        = string
-  description = "Id of the management account whose CI roles assume the deployment roles."
+  description = "Id of the management account whose CI roles assume these roles."
 }
 
-variable "readonly_role_name" {
+variable "partition" {
   type        = string
-  description = "Name of the read-only role that CI plan jobs assume."
+  description = "AWS partition of the ARNs (aws, aws-cn, aws-us-gov)."
 }
 
-variable "deploy_role_name" {
-  type        = string
-  description = "Name of the deployment role that CI apply jobs assume (exempted from the guardrail SCP)."
-}
-
-variable "readonly_trusted_roles" {
-  type        = list(string)
-  description = "Names of the management-account CI plan roles allowed to assume the read-only role."
-}
-
-variable "deploy_trusted_roles" {
-  type        = list(string)
-  description = "Names of the management-account CI apply roles allowed to assume the deployment role."
-}
-
-variable "readonly_policy_arns" {
-  type        = list(string)
-  description = "Managed policies attached to the read-only role."
-  default     = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
-}
-
-variable "deploy_policy_arns" {
-  type        = list(string)
-  description = "Managed policies attached to the deployment role."
-  default     = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+variable "roles" {
+  type = map(object({
+    description         = string
+    trust               = string
+    policy              = string
+    managed_policy_arns = optional(list(string), [])
+  }))
+  description = "Roles by name: description, trust and inline policy as minified JSON with the placeholders $${partition}, $${account_id} and $${management_account_id}, and managed policies (none generated)."
 }

@@ -3,8 +3,8 @@
 One source of truth per document: the data is computed here, from the questionnaire, by pure
 functions; the Markdown is laid out by the Jinja templates under ``templates/_shared/docs/``.
 Copier includes those templates into every generated repository (the data reaches it as the
-``settings.handover`` answer) and :func:`render_document` renders the very same templates for
-``orgscaffold runbook`` and ``orgscaffold report``.
+``settings.handover`` answer) and :func:`orgscaffold.documents.render_document` renders the very
+same templates for ``orgscaffold runbook`` and ``orgscaffold report``.
 
 Free text reaches Markdown only through :func:`md` and Mermaid only through
 :func:`mermaid_label`; both are applied here, before the data reaches Jinja.
@@ -13,21 +13,17 @@ Free text reaches Markdown only through :func:`md` and Mermaid only through
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from orgscaffold.errors import TemplateSourceError
 from orgscaffold.plan import dns as dns_plan
 from orgscaffold.plan import website as website_plan
+from orgscaffold.plan.access import access_matrix
 from orgscaffold.plan.identity import expand_assignments
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
+from orgscaffold.questionnaire.guardrails import exempt_roles, protected_roles
 from orgscaffold.questionnaire.rules import ou_paths
 
-DOCS_DIR = "templates/_shared/docs"
-DOCUMENTS = ("runbook", "operations", "handover", "report")
 MANAGEMENT = "management"
 
 GUARDRAIL_SUMMARIES = {
@@ -238,7 +234,8 @@ def _guardrails(q: Questionnaire) -> dict[str, Any]:
     return {
         "policy_name": f"{q.client.slug}-guardrails" if sec.guardrails else None,
         "attached_to": "root",
-        "exempt_roles": [Names(q).roles["deploy"], Names(q).roles["break_glass"]],
+        "exempt_roles": exempt_roles(q.client.slug),
+        "protected_roles": protected_roles(q.client.slug),
         "allowed_regions": q.client.regions,
         "guardrails": [{"name": g, "summary": GUARDRAIL_SUMMARIES[g]} for g in sec.guardrails],
         "custom_policies": [
@@ -268,6 +265,7 @@ def report_data(q: Questionnaire) -> dict[str, Any]:
         ],
         "permission_sets": _permission_sets(q),
         "access": _access(q),
+        "ci_access": access_matrix(q),
         "dns": _dns(q),
         "guardrails": _guardrails(q),
         "state": {
@@ -365,6 +363,11 @@ def _runbook(q: Questionnaire) -> dict[str, Any]:
         "deployment_accounts": [a.key for a in q.organization.accounts if a.has_deployment_role],
         "adopted_accounts": [a.key for a in q.organization.accounts if a.id],
         "adopted_zones": [zone.domain for zone in q.dns.zones if zone.existing_zone_id],
+        "migrated_zones": [
+            {"domain": zone.domain, "old_zone_id": zone.migrate_from_zone_id, "parent": zone.domain.partition(".")[2]}
+            for zone in q.dns.zones
+            if zone.migrate_from_zone_id
+        ],
     }
 
 
@@ -403,36 +406,3 @@ def handover_data(q: Questionnaire) -> dict[str, Any]:
         "mermaid": organisation_diagram(q),
         "runbook": {**_runbook(q), **facts},
     }
-
-
-# ------------------------------------------------------------------------------------------ render
-
-
-def _project_root() -> Path:
-    """The folder holding ``templates/``: where copier's Jinja loader is rooted too."""
-    from orgscaffold.render import template_source  # imports copier: only when rendering
-
-    root = Path(template_source().url)
-    if not (root / DOCS_DIR).is_dir():
-        raise TemplateSourceError(f"cannot find the document templates in {root / DOCS_DIR}")
-    return root
-
-
-def render_document(q: Questionnaire, document: str, *, root: Path | None = None) -> str:
-    """Render one organisation-wide document (``runbook``, ``operations``, ``handover``, ``report``).
-
-    Uses the templates copier includes into the repositories, with the same answers, so the
-    printed document is the one written into ``docs/``.
-    """
-    if document not in DOCUMENTS:
-        raise ValueError(f"unknown document {document!r} (choose from {', '.join(DOCUMENTS)})")
-    from orgscaffold.plan import settings  # plan imports this module for settings.handover
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root or _project_root())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - Markdown, escaped in Python by md()
-    )
-    template = env.get_template(f"{DOCS_DIR}/{document}.md.jinja")
-    return template.render(settings=settings(q))
