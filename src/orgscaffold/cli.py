@@ -311,6 +311,25 @@ def runbook(
 
 
 @app.command()
+def rehearse(
+    directory: Annotated[
+        Path, typer.Argument(help="The folder `orgscaffold new` wrote: the client's repositories.", file_okay=False)
+    ],
+) -> None:
+    """Apply the whole deployment as its runbook says, against an AWS emulator on 127.0.0.1 (no AWS, no network)."""
+    from orgscaffold.rehearse import format_report
+    from orgscaffold.rehearse import rehearse as run_rehearsal
+
+    try:
+        result = run_rehearsal(directory, progress=_progress)
+    except OrgscaffoldError as exc:
+        _fail(exc)
+    typer.echo(format_report(result), nl=False)
+    if not result.ok:
+        raise typer.Exit(EXIT_VERIFY)
+
+
+@app.command()
 def report(
     questionnaire: Annotated[Path, typer.Argument(help="The client questionnaire (YAML).", dir_okay=False)],
     format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.md,  # noqa: A002

@@ -64,6 +64,14 @@ class DiscoverError(UserError):
     """Raised when discover cannot read AWS: no credentials, an unknown profile, access denied, no region."""
 
 
+class RehearseInputError(UserError):
+    """Raised when rehearse gets no folder of generated repositories, or the emulator or CLI is missing."""
+
+
+class RehearsalError(OrgscaffoldError):
+    """Raised when the emulator cannot be started or answered (the rehearsal failed, exit status 1)."""
+
+
 class RenderError(OrgscaffoldError):
     """Raised when copier fails to render a template (a template bug, not a user error)."""
 

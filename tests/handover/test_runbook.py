@@ -7,6 +7,10 @@ import re
 import shlex
 from pathlib import Path
 
+from orgscaffold.documents import render_document
+from orgscaffold.plan.identity import resolve_accounts
+from tests.adoption import INVITED, questionnaire
+from tests.conftest import ROOT
 from tests.handover.conftest import Rendered
 
 FENCE = re.compile(r"^[ \t]*```(?:sh|bash)\n(.*?)^[ \t]*```", re.MULTILINE | re.DOTALL)
@@ -16,8 +20,26 @@ INLINE_OUTPUT = re.compile(r"tofu output (?:-json )?([a-z_]+)")
 FILE_ARG = re.compile(r"(?:^|=)([\w./-]+\.(?:tf|hcl|sh|json))$")
 
 
+VARIABLE = re.compile(r"^variable \"(\w+)\"", re.MULTILINE)
+
+
 def _outputs(repo: Path) -> set[str]:
     return set(OUTPUT.findall((repo / "outputs.tf").read_text(encoding="utf-8")))
+
+
+def _variables(repo: Path) -> set[str]:
+    return {name for path in repo.glob("*.tf") for name in VARIABLE.findall(path.read_text(encoding="utf-8"))}
+
+
+def _var_names(words: list[str]) -> list[str]:
+    """The variables a command sets with ``-var name=value`` or ``-var=name=value``."""
+    names = []
+    for index, word in enumerate(words):
+        if word == "-var" and index + 1 < len(words):
+            names.append(words[index + 1].split("=", 1)[0])
+        elif word.startswith("-var="):
+            names.append(word.removeprefix("-var=").split("=", 1)[0])
+    return names
 
 
 def _check_line(line: str, repo: Path | None) -> list[str]:
@@ -43,6 +65,11 @@ def _check_line(line: str, repo: Path | None) -> list[str]:
         name = next((w for w in words[2:] if not w.startswith("-")), None)
         if name is not None and name not in _outputs(repo):
             problems.append(f"{line!r}: {repo.name} declares no output {name}")
+    problems += [
+        f"{line!r}: {repo.name} declares no variable {name}"
+        for name in _var_names(words)
+        if name not in _variables(repo)
+    ]
     if words[:2] == ["tofu", "test"] and not list((repo / "tests").glob("*.tftest.hcl")):
         problems.append(f"{line!r}: {repo.name} has no tests/*.tftest.hcl")
     return problems
@@ -96,8 +123,114 @@ def test_every_operations_command_references_existing_files_and_outputs(rendered
 
 def test_the_check_finds_a_missing_output_and_file(rendered: Rendered) -> None:
     repo = next(iter(rendered.repos))
-    commands = ["tofu output no_such_output", "tofu init -backend-config=nope.hcl", "scripts/nope.sh"]
+    commands = [
+        "tofu output no_such_output",
+        "tofu init -backend-config=nope.hcl",
+        "scripts/nope.sh",
+        "tofu plan -var no_such_variable=1 -var=nor_this=2",
+    ]
     broken = "```sh\n" + f'cd "$ORG/{repo}"\n' + "\n".join(commands) + "\n```\n"
     problems, _, _ = check_document(broken, rendered.repos)
-    assert len(problems) == 4, problems  # the output twice: in the block and as inline text
+    assert len(problems) == 6, problems  # the output twice: in the block and as inline text
     assert check_document("```sh\ntofu plan\n```\n", rendered.repos)[0], "tofu outside a repository"
+
+
+LOCAL_RUN = "-var member_role_name=OrganizationAccountAccessRole"
+
+
+def test_runs_with_the_temporary_administrator_reach_member_accounts_through_the_break_glass_role(
+    rendered: Rendered,
+) -> None:
+    """Every plan of a repository that assumes roles in member accounts passes the role an administrator can use.
+
+    By default those providers assume the CI deployment role, which trusts only the CI apply roles.
+    """
+    text = (next(iter(rendered.repos.values())) / "docs" / "runbook.md").read_text(encoding="utf-8")
+    repo = ""
+    plans: dict[str, list[str]] = {}
+    for block in FENCE.findall(text):
+        for line in block.splitlines():
+            if cd := CD.match(line.strip()):
+                repo = cd[1]
+            elif line.startswith("tofu plan"):
+                plans.setdefault(repo, []).append(line)
+    bootstrap, *members = rendered.repos
+    assert members and all(plans[name] for name in members)
+    for name in members:
+        assert all(LOCAL_RUN in line for line in plans[name]), plans[name]
+    assert not any("member_role_name" in line for line in plans[bootstrap])
+
+
+def test_the_local_run_arguments_are_defined_once_in_the_runbook_template() -> None:
+    """The one line to change when the roles' variable changes (see the template's comment)."""
+    template = (ROOT / "templates/_shared/docs/runbook.md.jinja").read_text(encoding="utf-8")
+    assert template.count("member_role_name") == 1
+    assert template.count("{{ local_run }}") >= 6
+
+
+def test_accounts_that_join_by_invitation_get_their_steps(rendered: Rendered) -> None:
+    text = (next(iter(rendered.repos.values())) / "docs" / "runbook.md").read_text(encoding="utf-8")
+    invited = [a for a in rendered.q.organization.accounts if a.invite]
+    assert ("### Accounts that join by invitation" in text) == bool(invited)
+    for account in invited:
+        assert f"aws organizations invite-account-to-organization --target Id={account.id},Type=ACCOUNT" in text
+    if invited:
+        assert "aws organizations accept-handshake --handshake-id" in text
+        assert "aws iam create-role --role-name OrganizationAccountAccessRole" in text
+        # The organisation must exist before an invitation: a new one is created on its own first.
+        created_first = "tofu plan -target=aws_organizations_organization.this -out=tfplan" in text
+        assert created_first == (rendered.q.organization.existing_id is None)
+
+
+def test_an_account_invited_into_a_new_organisation_waits_for_the_organisation() -> None:
+    text = render_document(questionnaire(INVITED), "runbook")
+    order = [
+        "tofu plan -target=aws_organizations_organization.this -out=tfplan",
+        "aws organizations invite-account-to-organization --target Id=444455556666,Type=ACCOUNT",
+        "aws organizations accept-handshake",
+        "### The first apply",
+        "tofu plan -out=tfplan",
+    ]
+    positions = [text.index(step) for step in order]
+    assert positions == sorted(positions)
+
+
+def test_customer_managed_policies_are_created_in_every_assigned_account_first(rendered: Rendered) -> None:
+    """IAM Identity Center looks them up in each account; nothing generated creates them."""
+    text = (next(iter(rendered.repos.values())) / "docs" / "runbook.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.startswith("aws iam create-policy")]
+    wanted = set()
+    for assignment in rendered.q.identity.assignments:
+        permission_set = next(p for p in rendered.q.identity.permission_sets if p.name == assignment.permission_set)
+        policies = [(p.name, p.path) for p in permission_set.customer_managed_policies]
+        if permission_set.permissions_boundary and permission_set.permissions_boundary.customer_managed_policy:
+            boundary = permission_set.permissions_boundary.customer_managed_policy
+            policies.append((boundary.name, boundary.path))
+        for account in resolve_accounts(rendered.q, assignment.accounts):
+            profile = "" if account == "management" else f" --profile {account}"
+            wanted |= {
+                f"aws iam create-policy{profile} --path {path} --policy-name {name} --policy-document file://{name}.json"
+                for name, path in policies
+            }
+    assert set(lines) == wanted and len(lines) == len(wanted)
+    assert ("customer managed policies" in text) == bool(wanted)
+    identity = text.index("## 6. Identity")
+    assert all(identity < text.index(line) < text.index("tofu apply tfplan", identity) for line in lines)
+
+
+def test_a_policy_path_reaches_the_shell_quoted() -> None:
+    q = questionnaire(
+        """\
+organization:
+  management_account: {name: Acme Management, email: aws@acme.example}
+identity:
+  groups: [{name: Admins}]
+  permission_sets:
+    - name: Dev
+      customer_managed_policies: [{name: dev-extras, path: "/a$(id)b/"}]
+  assignments:
+    - {permission_set: Dev, groups: [Admins], accounts: [management]}
+"""
+    )
+    text = render_document(q, "runbook")
+    assert "aws iam create-policy --path '/a$(id)b/' --policy-name dev-extras" in text

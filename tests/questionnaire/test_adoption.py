@@ -20,6 +20,8 @@ BASE: dict[str, Any] = {
     "client": {"name": "Acme", "slug": "acme", "primary_region": "eu-west-2"},
     "github": {"owner": "acme"},
     "organization": {
+        # An existing organisation: only its members can be adopted by id.
+        "existing_id": "o-abcdefghij",
         "management_account": {"name": "Acme Management", "email": "aws@acme.example", "id": "111111111111"},
         "accounts": [
             {"key": "dns", "name": "Acme DNS", "email": "aws+dns@acme.example", "purpose": "dns", "id": "222222222222"},
@@ -47,8 +49,8 @@ def test_the_seed_gets_no_warning() -> None:
 def test_adopted_accounts_are_warned_about_with_their_line() -> None:
     found: list[Problem] = []
     load_questionnaire(EXAMPLES / "acme-full.yaml", warnings=found)
-    (warning,) = found
-    assert warning.path == "organization.accounts[6]"
+    assert [w.path for w in found] == ["organization.accounts[2]", "organization.accounts[6]"]
+    warning = found[1]
     assert "444455556666" in warning.message and "'Acme Legacy (adopted)'" in warning.message
     assert "replaces the account" in warning.message
     assert warning.line is not None
@@ -103,5 +105,6 @@ def test_attachments_and_memberships_no_longer_listed_are_warned_about() -> None
 def test_check_prints_warnings_and_exits_0(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(EXAMPLES / "acme-full.yaml")])
     assert result.exit_code == 0, result.output
+    assert "warning: organization.accounts[2]: adopted account 555566667777" in result.output
     assert "warning: organization.accounts[6]: adopted account 444455556666" in result.output
-    assert "valid (1 warning(s)); repositories: acme-aws-bootstrap" in result.output
+    assert "valid (2 warning(s)); repositories: acme-aws-bootstrap" in result.output

@@ -164,3 +164,36 @@ dns:
         "dns.zones[0].account",
         "dns.zones[0].records[1]",
     ]
+
+
+def test_an_existing_account_joins_a_new_organisation_by_invitation() -> None:
+    """With ``invite: true`` an adopted account, and a zone adopted in it, apply in a new organisation."""
+    text = (
+        _BASE
+        + """\
+  accounts:
+    - {key: dns, name: Acme DNS, email: aws+dns@acme.example, purpose: dns, id: '555566667777', invite: true}
+dns:
+  zones:
+    - {domain: acme.example, existing_zone_id: Z0123456789ABCDEFGHIJ}
+"""
+    )
+    q = parse_questionnaire_text(text, source="invite.yaml")
+    assert q.organization.accounts[0].invite and q.dns.zones[0].existing_zone_id
+
+
+def test_an_adopted_zone_needs_an_adopted_account_also_when_found_by_purpose() -> None:
+    text = (
+        _BASE
+        + """\
+  existing_id: o-a1b2c3d4e5
+  accounts:
+    - {key: dns, name: Acme DNS, email: aws+dns@acme.example, purpose: dns}
+dns:
+  zones:
+    - {domain: acme.example, account: dns, existing_zone_id: Z0123456789ABCDEFGHIJ}
+    - {domain: acme.test, existing_zone_id: Z0000000000ABCDEFGHIJ}
+"""
+    )
+    paths = [p.path for p in _problems(text, "zones.yaml")]
+    assert paths == ["dns.zones[0].existing_zone_id", "dns.zones[1].existing_zone_id"]

@@ -54,7 +54,16 @@ def _heavy_data() -> dict[str, Any]:
     """Several zones in several accounts, every record type, delegations, IDN, a 600-char TXT."""
     data = copy.deepcopy(BASE)
     data["organization"]["accounts"].append(
-        {"key": "legacy", "name": "Acme Legacy", "email": "aws+legacy@acme.example", "id": "123456789012"}
+        {
+            "key": "legacy",
+            "name": "Acme Legacy",
+            "email": "aws+legacy@acme.example",
+            "id": "123456789012",
+            # Outside the new organisation: it joins by invitation before the bootstrap adopts it.
+            "invite": True,
+            # It holds a zone, so the DNS repository deploys into it through its deployment role.
+            "deployment_role": True,
+        }
     )
     data["dns"]["zones"] = [
         {

@@ -12,17 +12,15 @@ Terraform 1.7.)
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
 
-from orgscaffold import git
 from orgscaffold.verify.files import HCL_SUFFIXES, parse_hcl
 from tests.conftest import ROOT, Example
+from tests.releases import newest_release
 
 Folder = str
 Addresses = dict[Folder, set[str]]
@@ -110,37 +108,6 @@ def test_a_renamed_resource_or_module_call_without_a_moved_block_is_found(tmp_pa
     assert unaccounted(old, new) == []
 
 
-# A released version's section in CHANGELOG.md: "## [0.1.0] - 2026-12-02".
-_RELEASED = re.compile(r"^## \[(?P<version>[^\]]+)\] - \d{4}-\d{2}-\d{2}$", re.MULTILINE)
-
-
-def _newest_release() -> str:
-    """The newest PEP 440 tag of this checkout, as copier (and `new` without --vcs-ref) pick it.
-
-    CHANGELOG.md says which releases exist. When it names one and the checkout has no tags at all
-    (a clone made without them), the check cannot run and skips saying so; a tag that is missing
-    while others exist is a broken release and fails.
-    """
-    released = _released_versions()
-    newest = git.newest_tag(str(ROOT))
-    if newest != "HEAD":
-        if released and Version(released[0]) > Version(newest):
-            pytest.fail(f"CHANGELOG.md names release {released[0]}, but the newest release tag is {newest}")
-        return newest
-    if not released:
-        pytest.skip("CHANGELOG.md names no release yet: nothing to compare the templates with")
-    if not git.run(["tag", "--list"], ROOT).strip():
-        pytest.skip(
-            f"CHANGELOG.md names release {released[0]}, but this checkout has no tags (cloned without them?): "
-            "run `git fetch --tags` to run the release check"
-        )
-    pytest.fail(f"CHANGELOG.md names release {released[0]}, but no PEP 440 release tag exists")
-
-
-def _released_versions() -> list[str]:
-    return [m["version"] for m in _RELEASED.finditer((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))]
-
-
 def _render_with_the_release(release: str, example: str, work: Path) -> Path | None:
     """Render ``example`` as ``release`` did: its own code, questionnaire and templates (None when the
     release had no such example)."""
@@ -166,7 +133,7 @@ def _render_with_the_release(release: str, example: str, work: Path) -> Path | N
 
 
 def test_every_address_the_last_release_rendered_is_kept_moved_or_removed(example: Example, tmp_path: Path) -> None:
-    release = _newest_release()
+    release = newest_release()
     old = _render_with_the_release(release, example.path.name, tmp_path)
     if old is None:
         pytest.skip(f"{release} had no examples/{example.path.name}")

@@ -13,12 +13,13 @@ Free text reaches Markdown only through :func:`md` and Mermaid only through
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Any
 
 from orgscaffold.plan import dns as dns_plan
 from orgscaffold.plan import website as website_plan
 from orgscaffold.plan.access import access_matrix
-from orgscaffold.plan.identity import expand_assignments
+from orgscaffold.plan.identity import expand_assignments, resolve_accounts
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.guardrails import exempt_roles, protected_roles
@@ -345,9 +346,34 @@ def organisation_diagram(q: Questionnaire) -> str:
 # ------------------------------------------------------------------------------------ handover data
 
 
+def _customer_policies(q: Questionnaire) -> list[dict[str, str]]:
+    """Each customer managed policy a permission set references, once per account it is assigned to.
+
+    IAM Identity Center looks them up by name and path in every such account; nothing generated
+    creates them (their documents are the client's), so the runbook has them created first.
+    """
+    policies: dict[str, list[tuple[str, str]]] = {}
+    for permission_set in q.identity.permission_sets:
+        refs = [(p.name, p.path) for p in permission_set.customer_managed_policies]
+        boundary = permission_set.permissions_boundary
+        if boundary is not None and boundary.customer_managed_policy is not None:
+            refs.append((boundary.customer_managed_policy.name, boundary.customer_managed_policy.path))
+        policies[permission_set.name] = refs
+    found: list[dict[str, str]] = []
+    for assignment in q.identity.assignments:
+        for account in resolve_accounts(q, assignment.accounts):
+            for name, path in policies.get(assignment.permission_set, []):
+                # The path allows characters a shell reads: it reaches the commands quoted.
+                entry = {"account": account, "name": name, "path": path, "path_arg": shlex.quote(path)}
+                if entry not in found:
+                    found.append(entry)
+    return found
+
+
 def _runbook(q: Questionnaire) -> dict[str, Any]:
     """Identifiers the runbook's commands need (all pattern-validated, so safe in shell and Markdown)."""
     return {
+        "customer_policies": _customer_policies(q),
         "zones": [zone.domain for zone in q.dns.zones],
         "delegations": [f"{d.subdomain}.{zone.domain}" for zone in q.dns.zones for d in zone.delegations],
         "apps": [
@@ -362,6 +388,7 @@ def _runbook(q: Questionnaire) -> dict[str, Any]:
         ],
         "deployment_accounts": [a.key for a in q.organization.accounts if a.has_deployment_role],
         "adopted_accounts": [a.key for a in q.organization.accounts if a.id],
+        "invited_accounts": [{"key": a.key, "id": a.id} for a in q.organization.accounts if a.invite],
         "adopted_zones": [zone.domain for zone in q.dns.zones if zone.existing_zone_id],
         "migrated_zones": [
             {"domain": zone.domain, "old_zone_id": zone.migrate_from_zone_id, "parent": zone.domain.partition(".")[2]}

@@ -284,6 +284,11 @@ class Account(Model):
     id: str | None = Field(
         default=None, pattern=ACCOUNT_ID_RE, description="Existing 12-digit id: adopt (import) instead of create."
     )
+    invite: bool = Field(
+        default=False,
+        description="The account with this id is not in the organisation yet: the runbook creates the "
+        "organisation, invites the account and has it accept before the bootstrap adopts it.",
+    )
     close_on_deletion: bool = Field(default=False, description="Close the account when it leaves the code.")
     deployment_role: bool | None = Field(
         default=None,

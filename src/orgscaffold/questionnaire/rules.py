@@ -10,7 +10,7 @@ from collections.abc import Iterator, Set
 from contextvars import ContextVar
 
 from orgscaffold.errors import Problem
-from orgscaffold.questionnaire import adoption_rules
+from orgscaffold.questionnaire import adoption_rules, applicability
 from orgscaffold.questionnaire.dns import record_fqdn
 from orgscaffold.questionnaire.guardrails import (
     SCP_MAX_CHARS,
@@ -399,4 +399,14 @@ def _deployment_roles(q: Questionnaire) -> Iterator[Problem]:
 
 # The cross-item rules, in the order they are checked and documented (docs/questionnaire.md is
 # built from their docstrings: a title line, then one bullet per rule).
-RULES = (_accounts, _ous, _identity, _dns, _website, _policies, _deployment_roles, adoption_rules.check)
+RULES = (
+    _accounts,
+    _ous,
+    _identity,
+    _dns,
+    _website,
+    _policies,
+    _deployment_roles,
+    adoption_rules.check,
+    applicability.check,
+)

@@ -96,6 +96,7 @@ organization:
       ou: Infrastructure               # OU path with "/"; default: the root
       purpose: dns                     # dns | website | workload | security | log-archive | sandbox
       # id: "123456789012"             # adopt an existing account (import) instead of creating one
+      # invite: true                   # with id: the account is outside the organisation; the runbook invites it
       close_on_deletion: false         # close the account when it is removed from the code
     - key: website-prod
       name: "Example Website Production"
