@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -389,3 +392,53 @@ def test_the_cli_environment_is_the_tiers_own(tmp_path: Path, monkeypatch: pytes
     assert env["GOGC"] == "400" and env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "cli" / "cli.tfrc")
     monkeypatch.setenv("GOGC", "100")
     assert tier2._environment(Toolchain(Path("/bin/terraform"), tmp_path), tmp_path / "cli")["GOGC"] == "100"
+
+
+def _alive(pid: str) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "zombie" not in status.read_text().lower()
+    except OSError:
+        return False
+
+
+def test_an_interrupted_cli_tier_stops_its_commands_and_says_what_it_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_cache: Path
+) -> None:
+    # A stand-in CLI: every command succeeds at once, except init in the repository "slow", which
+    # starts a child of its own (as the CLI starts providers) and waits for it.
+    pids = tmp_path / "pids"
+    started = tmp_path / "started"
+    binary = tmp_path / "bin" / "terraform"
+    binary.parent.mkdir()
+    binary.write_text(
+        "#!/bin/sh\n"
+        'case "$1:$(basename "$PWD")" in\n'
+        "  version:*) echo '{}' ;;\n"
+        f'  init:slow) sleep 600 & echo "$$ $!" > {pids}; touch {started}; wait ;;\n'
+        "esac\n",
+        encoding="utf-8",
+    )
+    binary.chmod(0o755)
+    monkeypatch.setenv("ORGSCAFFOLD_JOBS", "1")
+    repositories = {name: repo(tmp_path / name, {"main.tf": "locals {}\n"}) for name in ("quick", "slow", "later")}
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def interrupt_once_slow_init_runs() -> None:
+        for _ in range(6000):
+            if started.exists():
+                signal.pthread_kill(main, signal.SIGINT)  # what Ctrl-C does
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=interrupt_once_slow_init_runs, daemon=True).start()
+    messages: list[str] = []
+    with pytest.raises(tier2.CliTierInterrupted) as interrupted:
+        check_repositories(repositories, Toolchain(binary, tmp_path), progress=messages.append)
+    what = str(interrupted.value)
+    assert "interrupted the terraform checks" in what and "stopped slow at terraform init (" in what
+    assert "finished: quick" in what and "not started: later" in what and "1 running command(s) stopped" in what
+    assert messages[-1] == what
+    # The command and the process it started are both stopped.
+    assert [pid for pid in pids.read_text().split() if _alive(pid)] == []

@@ -26,6 +26,10 @@ CLI tier". In short:
   ``new`` runs no init again.
 - ``fmt -check`` runs once over all the copies.
 - The CLI's Go garbage collector runs less often (``GOGC=400``, unless set).
+
+Ctrl-C (or any KeyboardInterrupt) while the tier runs stops every command it started, with the
+providers they started, and the shared provider servers, then raises :class:`CliTierInterrupted`
+(a KeyboardInterrupt) saying which repository was at which step.
 """
 
 from __future__ import annotations
@@ -35,12 +39,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,8 +98,71 @@ _LOCK_FILE = ".terraform.lock.hcl"
 _MODULES_MANIFEST = ".terraform/modules/modules.json"
 _REATTACH_LINE = re.compile(r"TF_REATTACH_PROVIDERS='(\{.*\})'")
 # Runs a provider in debug mode with its output in a file, and stops it when our end of its stdin
-# closes: when the tier ends, and also when this process dies without cleaning up.
-_WATCHDOG = '"$0" -debug </dev/null >"$1" 2>&1 &\nchild=$!\nread -r _ || :\nkill "$child" 2>/dev/null\nwait "$child"\n'
+# closes (when the tier ends, and also when this process dies without cleaning up) or when the
+# watchdog itself is interrupted or terminated.
+_WATCHDOG = (
+    '"$0" -debug </dev/null >"$1" 2>&1 &\nchild=$!\n'
+    "trap 'kill \"$child\" 2>/dev/null; exit 130' INT TERM HUP\n"
+    'read -r _ || :\nkill "$child" 2>/dev/null\nwait "$child"\n'
+)
+# How long an interrupted command may take to stop before it is killed (seconds).
+_STOP_GRACE = 5.0
+
+
+class CliTierInterrupted(KeyboardInterrupt):
+    """The CLI tier was interrupted; its message says which repository was at which step. Every
+    command the tier started has been stopped by the time this is raised."""
+
+
+class _Stopped(Exception):
+    """Raised in a worker that tries to start a command after the tier was interrupted."""
+
+
+class _Children:
+    """The commands the tier is running, each in its own process group (with the provider plugins
+    it starts), so that an interrupted tier can stop them all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self.stopped = False
+
+    def start(self, command: list[str], **kwargs: Any) -> subprocess.Popen[str]:
+        with self._lock:
+            if self.stopped:
+                raise _Stopped
+            process: subprocess.Popen[str] = subprocess.Popen(command, process_group=0, **kwargs)
+            self._running.add(process)
+            return process
+
+    def finished(self, process: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._running.discard(process)
+
+    def stop_all(self) -> int:
+        """Refuse new commands; ask the running ones to stop (SIGTERM: the CLI stops gracefully and
+        stops its providers), kill whatever is left after a grace period. How many were running."""
+        with self._lock:
+            self.stopped = True
+            running = list(self._running)
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + _STOP_GRACE
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(process, signal.SIGKILL)  # the group may outlive its leader
+            process.wait()
+        return len(running)
+
+
+def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 @dataclass(frozen=True)
@@ -201,14 +270,16 @@ def _run(
     cwd: Path,
     env: Mapping[str, str],
     *,
+    children: _Children,
     heartbeat: Callable[[float], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run one CLI command; ``heartbeat(seconds)`` is called while it runs long."""
+    """Run one CLI command, tracked by ``children``; ``heartbeat(seconds)`` is called while it runs long."""
     command = [str(toolchain.binary), *args, "-no-color"]
-    process = subprocess.Popen(
+    process = children.start(
         command,
         cwd=cwd,
         env=dict(env),
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -216,18 +287,21 @@ def _run(
         errors="replace",
     )
     started = time.monotonic()
-    while True:
-        try:
-            stdout, stderr = process.communicate(timeout=min(_HEARTBEAT, _TIMEOUT))
-            return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-        except subprocess.TimeoutExpired:
-            elapsed = time.monotonic() - started
-            if elapsed >= _TIMEOUT:
-                process.kill()
-                stdout, stderr = process.communicate()
-                return subprocess.CompletedProcess(command, -9, stdout, f"timed out after {_TIMEOUT} s\n{stderr}")
-            if heartbeat is not None:
-                heartbeat(elapsed)
+    try:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=min(_HEARTBEAT, _TIMEOUT))
+                return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            except subprocess.TimeoutExpired:
+                elapsed = time.monotonic() - started
+                if elapsed >= _TIMEOUT:
+                    _signal_group(process, signal.SIGKILL)
+                    stdout, stderr = process.communicate()
+                    return subprocess.CompletedProcess(command, -9, stdout, f"timed out after {_TIMEOUT} s\n{stderr}")
+                if heartbeat is not None:
+                    heartbeat(elapsed)
+    finally:
+        children.finished(process)
 
 
 def _failure_text(result: subprocess.CompletedProcess[str]) -> str:
@@ -298,13 +372,13 @@ def _mirror_identity(mirror: Path) -> str:
     return "\n".join(lines)
 
 
-def tool_identity(toolchain: Toolchain, cwd: Path, env: Mapping[str, str]) -> str:
+def tool_identity(toolchain: Toolchain, cwd: Path, env: Mapping[str, str], children: _Children | None = None) -> str:
     """What identifies the CLI and the providers it may use: the binary (path, size, time), the
     version it reports in ``cwd`` (a version manager's shim may choose one by folder) and the
     mirror's contents."""
     binary = toolchain.binary.resolve()
     stat = binary.stat()
-    version = _run(toolchain, ["version", "-json"], cwd, env)
+    version = _run(toolchain, ["version", "-json"], cwd, env, children=children or _Children())
     reported = version.stdout if version.returncode == 0 else f"\0failed {version.returncode}"
     mirror = _mirror_identity(toolchain.mirror)
     return "\n".join([str(binary), str(stat.st_size), str(stat.st_mtime_ns), reported, mirror])
@@ -417,6 +491,7 @@ class ProviderServers:
         self._env = dict(env)
         self._enabled = enabled
         self._lock = threading.Lock()
+        self._closing = threading.Event()
         self._servers: dict[Path, tuple[subprocess.Popen[bytes] | None, dict[str, Any] | None]] = {}
 
     def reattach(self, work: Path) -> str | None:
@@ -455,7 +530,7 @@ class ProviderServers:
         except OSError:
             return None, None
         deadline = time.monotonic() + _SERVER_START
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self._closing.is_set():
             match = _REATTACH_LINE.search(log.read_text(encoding="utf-8", errors="replace"))
             if match:
                 try:
@@ -474,7 +549,8 @@ class ProviderServers:
         return None, None
 
     def close(self) -> None:
-        """Stop every server."""
+        """Stop every server (a server still starting stops waiting first)."""
+        self._closing.set()
         with self._lock:
             for process, _ in self._servers.values():
                 if process is not None:
@@ -508,18 +584,55 @@ class _Tier:
     scratch: Path
     servers: ProviderServers
     progress: Callable[[str], None] | None
+    children: _Children
     started: float = field(default_factory=time.monotonic)
+    # What each repository is doing: the step and when it began, or None once it is done.
+    steps: dict[str, tuple[str, float] | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
 
     def say(self, name: str, message: str) -> None:
         if self.progress is None:
             return
         with self._lock:
-            self.progress(f"{time.monotonic() - self.started:6.1f} s  {name}: {message}")
+            self.progress(f"{self.elapsed():6.1f} s  {name}: {message}")
+
+    def at(self, name: str, step: str | None) -> None:
+        """Record that ``name`` is at ``step`` (None: finished), for an interruption to report."""
+        with self._lock:
+            self.steps[name] = (step, time.monotonic()) if step is not None else None
 
     def run(self, name: str, step: str, args: list[str], work: Path, env: Mapping[str, str]) -> Any:
         self.say(name, f"{self.toolchain.name} {step}")
-        return _run(self.toolchain, args, work, env, heartbeat=self._heartbeat(name, step))
+        self.at(name, f"{self.toolchain.name} {step}")
+        result = _run(self.toolchain, args, work, env, children=self.children, heartbeat=self._heartbeat(name, step))
+        if self.children.stopped:
+            raise _Stopped  # an interrupted command's result judges nothing and is never cached
+        return result
+
+    def interrupt(self, names: list[str]) -> str:
+        """Stop every command and say what was interrupted (``names``: every repository, in order)."""
+        stopped = self.children.stop_all()
+        now = time.monotonic()
+        with self._lock:
+            steps = dict(self.steps)
+        running = [
+            f"{name} at {step[0]} ({now - step[1]:.1f} s into it)"
+            for name in names
+            if (step := steps.get(name)) is not None
+        ]
+        done = [name for name in names if name in steps and steps[name] is None]
+        waiting = [name for name in names if name not in steps]
+        parts = [f"interrupted the {self.toolchain.name} checks after {self.elapsed():.1f} s"]
+        parts.append(f"stopped {', '.join(running)}" if running else "no repository was at a step")
+        if done:
+            parts.append(f"finished: {', '.join(done)}")
+        if waiting:
+            parts.append(f"not started: {', '.join(waiting)}")
+        parts.append(f"{stopped} running command(s) stopped")
+        return "; ".join(parts)
 
     def _heartbeat(self, name: str, step: str) -> Callable[[float], None]:
         return lambda seconds: self.say(name, f"{self.toolchain.name} {step} still running ({seconds:.0f} s)")
@@ -545,7 +658,9 @@ def _fmt_all(tier: _Tier, copies: Mapping[str, Path], root: Path) -> dict[str, R
     tool = tier.toolchain.name
     env = _environment(tier.toolchain, tier.scratch / "cli-fmt")
     tier.say("all repositories", f"{tool} fmt -check")
-    result = _run(tier.toolchain, ["fmt", "-check", "-recursive", "-list=true"], root, env)
+    result = _run(tier.toolchain, ["fmt", "-check", "-recursive", "-list=true"], root, env, children=tier.children)
+    if tier.children.stopped:
+        raise _Stopped
     reports = {name: Report() for name in copies}
     for report in reports.values():
         report.count(f"{tool} fmt")
@@ -584,7 +699,8 @@ def _check_copy(tier: _Tier, name: str, work: Path, index: int, fmt: Report | No
     report = Report()
     env = _environment(tier.toolchain, tier.scratch / f"cli-{index}")
     caching = cache_dir(_CACHE_KIND) is not None
-    identity = tool_identity(tier.toolchain, work, env) if caching else ""
+    tier.at(name, f"{tool} version")
+    identity = tool_identity(tier.toolchain, work, env, tier.children) if caching else ""
 
     key = init_key(work, identity) if caching else ""
     if caching and _restore_init(_init_of(_read_entry(key)), work):
@@ -625,6 +741,7 @@ def _check_copy(tier: _Tier, name: str, work: Path, index: int, fmt: Report | No
         if result.returncode != 0:
             report.findings.append(Finding("cli-test", name, f"{tool} test failed: {_failure_text(result)}"))
     tier.say(name, f"done ({len(report.errors)} problem(s))")
+    tier.at(name, None)
     return report
 
 
@@ -636,10 +753,15 @@ def check_repositories(
     share_providers: bool = True,
 ) -> Report:
     """Run the CLI tier on every repository, several at a time; ``progress`` hears which
-    repository is at which step, with the seconds since the tier started."""
+    repository is at which step, with the seconds since the tier started.
+
+    A KeyboardInterrupt stops every command the tier started and the shared provider servers,
+    tells ``progress`` what was interrupted, and is raised again as :class:`CliTierInterrupted`
+    with the same description."""
     report = Report()
     if not repositories:
         return report
+    children = _Children()
     with session() as scratch:
         servers_env = _environment(toolchain, scratch / "cli-servers", lazy_gc=False)
         copies_root = scratch / "copies"
@@ -650,18 +772,36 @@ def check_repositories(
             copies[name] = work
         workers = max(1, min(len(copies), jobs()))
         with ProviderServers(scratch, servers_env, enabled=share_providers) as servers:
-            tier = _Tier(toolchain, scratch, servers, progress)
+            tier = _Tier(toolchain, scratch, servers, progress, children)
             if progress is not None:
                 progress(
                     f"{toolchain.name} init, validate, fmt -check and test on {len(copies)} repositories, "
                     f"{workers} at a time"
                 )
-            fmt = _fmt_all(tier, copies, copies_root)
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+            pool = ThreadPoolExecutor(max_workers=workers)
+            try:
+                fmt = _fmt_all(tier, copies, copies_root)
                 futures = [
                     pool.submit(_check_copy, tier, name, work, index, fmt[name] if fmt is not None else None)
                     for index, (name, work) in enumerate(copies.items())
                 ]
                 for future in futures:
-                    report.merge(future.result())
+                    # Waiting in short steps: a signal delivered to a worker thread still reaches
+                    # this one as a KeyboardInterrupt within the step.
+                    while True:
+                        try:
+                            report.merge(future.result(timeout=0.5))
+                            break
+                        except FutureTimeout:
+                            continue
+            except KeyboardInterrupt:
+                # The workers' commands are stopped first, so that waiting for the workers is short.
+                what = tier.interrupt(list(copies))
+                pool.shutdown(wait=True, cancel_futures=True)
+                servers.close()
+                if progress is not None:
+                    progress(what)
+                raise CliTierInterrupted(what) from None
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     return report
