@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+from cli_tier import CliDetails, cli_ratios, cli_targets  # type: ignore[import-not-found]  # noqa: E402
 from generate import Size, write  # type: ignore[import-not-found]  # noqa: E402 - benchmarks/ holds scripts
-from run import OPERATIONS  # type: ignore[import-not-found]  # noqa: E402
+from run import OPERATIONS, Row  # type: ignore[import-not-found]  # noqa: E402
 
 
 def test_generated_questionnaire_is_valid_and_has_the_requested_size(tmp_path: Path) -> None:
@@ -98,9 +99,6 @@ def test_the_smoke_run_reports_what_it_skipped_ratios_and_load(smoke_run: tuple[
 
 
 def test_cli_ratios_and_targets_compare_with_the_hand_run_of_the_same_run() -> None:
-    from cli_tier import CliDetails, cli_ratios, cli_targets  # type: ignore[import-not-found]
-    from run import Row  # type: ignore[import-not-found]
-
     def rows(hand: float, new_cli: float, validate_cli: float) -> dict[str, Any]:
         walls = {"hand": hand, "new-cli": new_cli, "validate-cli": validate_cli}
         return {op: Row("x", op, walls=[wall, wall + 1, wall - 1]) for op, wall in walls.items()}
