@@ -313,6 +313,23 @@ def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Repo
     assert not report.findings, "\n".join(str(f) for f in report.findings)
 
 
+def test_generated_record_tests_catch_a_broken_record_set(
+    tmp_path: Path, cli_tier: Callable[[dict[str, Path]], Report]
+) -> None:
+    """The record-set tests run on a fixed zone, not the client's records: they still fail when the
+    zone module mishandles record sets (here: every TTL replaced by 300)."""
+    root = _render(_seed(), tmp_path / "out")
+    module = root / "modules/zone/main.tf"
+    text = module.read_text(encoding="utf-8")
+    broken = text.replace("each.value.alias == null ? each.value.ttl : null", "each.value.alias == null ? 300 : null")
+    assert broken != text, "the zone module no longer sets the TTL this way: update this test"
+    module.write_text(broken, encoding="utf-8")
+    report = cli_tier({root.name: root})
+    messages = "\n".join(f.message for f in report.findings)
+    assert [f.check for f in report.findings] == ["cli-test"], messages
+    assert "record_types.tftest.hcl" in messages, messages[:500]
+
+
 FAKE_DIG = """#!/usr/bin/env bash
 # Answers from $ANSWERS (lines "<server> <name> <type> <answer>"), as `dig +short` would.
 for arg; do case "$arg" in @*) server=${arg#@};; +*) ;; *) words+=("$arg");; esac; done

@@ -375,6 +375,26 @@ def test_generated_test_uses_a_fixture_not_the_clients_identity_data(rendered: R
         assert hcl_string(permission_set.name) not in text
 
 
+def test_generated_test_catches_an_assignment_to_the_wrong_account(
+    tmp_path: Path, cli_tier: Callable[[dict[str, Path]], Report]
+) -> None:
+    """The test plans a fixed fixture, not the client's assignments: it still fails when the
+    configuration mishandles assignments (here: every one targets the management account)."""
+    root = _render(load_questionnaire(EXAMPLES / "seed.yaml"), tmp_path / "out")
+    assignments = root / "assignments.tf"
+    text = assignments.read_text(encoding="utf-8")
+    broken = text.replace(
+        "target_id   = local.account_ids[each.value.account]",
+        "target_id   = data.aws_caller_identity.current.account_id",
+    )
+    assert broken != text, "assignments.tf no longer targets accounts this way: update this test"
+    assignments.write_text(broken, encoding="utf-8")
+    report = cli_tier({root.name: root})
+    messages = "\n".join(f.message for f in report.findings)
+    assert [f.check for f in report.findings] == ["cli-test"], messages
+    assert "Every assignment must target the id of its account" in messages, messages[:500]
+
+
 def test_external_variant_creates_no_users(rendered: Rendered) -> None:
     name, _, root = rendered
     data = json.loads((root / "client.auto.tfvars.json").read_text(encoding="utf-8"))
