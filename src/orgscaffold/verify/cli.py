@@ -57,6 +57,9 @@ from orgscaffold.parallel import jobs
 from orgscaffold.verify.findings import Finding, Report
 
 MIRROR_ENV = "ORGSCAFFOLD_PROVIDER_MIRROR"
+# "off" starts providers the standard way in every command (for benchmarks/cli_tier.py's
+# comparison, and a way out should a CLI ever misbehave with a shared provider).
+SHARE_ENV = "ORGSCAFFOLD_CLI_SHARE_PROVIDERS"
 # Terraform's and OpenTofu's documented implied local mirror directories, searched first.
 _IMPLIED_MIRRORS = (
     "~/.terraform.d/plugins",
@@ -750,10 +753,11 @@ def check_repositories(
     toolchain: Toolchain,
     *,
     progress: Callable[[str], None] | None = None,
-    share_providers: bool = True,
+    share_providers: bool | None = None,
 ) -> Report:
     """Run the CLI tier on every repository, several at a time; ``progress`` hears which
-    repository is at which step, with the seconds since the tier started.
+    repository is at which step, with the seconds since the tier started. ``share_providers``
+    (default: unless ``ORGSCAFFOLD_CLI_SHARE_PROVIDERS`` is ``off``): one server per provider.
 
     A KeyboardInterrupt stops every command the tier started and the shared provider servers,
     tells ``progress`` what was interrupted, and is raised again as :class:`CliTierInterrupted`
@@ -761,6 +765,8 @@ def check_repositories(
     report = Report()
     if not repositories:
         return report
+    if share_providers is None:
+        share_providers = os.environ.get(SHARE_ENV, "").strip().lower() not in {"off", "0", "false", "no"}
     children = _Children()
     with session() as scratch:
         servers_env = _environment(toolchain, scratch / "cli-servers", lazy_gc=False)
