@@ -15,6 +15,10 @@ Each operation is a separate process (benchmarks/child.py), as in the rest of th
 - ``validate-cli``: ``validate DIR`` with the CLI tier on the repositories the first ``new-cli``
   published, with the cache that run left: repositories the tier has initialised before, so
   init and validate come from the cache (its ``checks_run`` says so).
+- ``new-cli-unshared``, ``new-cli-serial``, ``new-cli-gogc100`` (the seed only, not in quick
+  mode): ``new-cli`` with one of the tier's measures turned off (every command starts its own
+  providers; one repository at a time; Go's default garbage collector), each on a fresh copy of
+  the same cache, so that every measure has a number beside it in docs/performance.md.
 
 The hand run works on copies of the repositories the first ``new-cli`` published, so all three
 judge the same files with the same checks (``new-cli`` adds tier 1, rendering and publishing,
@@ -31,7 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CLI_OPERATIONS = ("hand", "new-cli", "validate-cli")
+# ``new-cli`` with one of the tier's measures turned off, by environment variable (seed only).
+NEW_CLI_VARIANTS: dict[str, dict[str, str]] = {
+    "new-cli-unshared": {"ORGSCAFFOLD_CLI_SHARE_PROVIDERS": "off"},
+    "new-cli-serial": {"ORGSCAFFOLD_JOBS": "1"},
+    "new-cli-gogc100": {"GOGC": "100"},
+}
+VARIANT_CASE = "seed"
+CLI_OPERATIONS = ("hand", "new-cli", "validate-cli", *NEW_CLI_VARIANTS)
 # The targets of issue 21, item 8 (on a quiet 2-core machine).
 NEW_CLI_OVER_HAND = 0.4
 LARGE_NEW_CLI_SECONDS = 60.0
@@ -65,6 +76,10 @@ def measure_cli_case(
     adds a measurement to a row (both from run.py, so every operation is measured alike).
     """
     details = CliDetails()
+    variants = NEW_CLI_VARIANTS if case.name == VARIANT_CASE else {}
+    for operation in NEW_CLI_VARIANTS:
+        if operation not in variants:
+            rows[operation].note = f"measured for the {VARIANT_CASE} client only"
     published = workdir / f"{case.name}-cli-published"
     published_cache = workdir / f"cache-{case.name}-cli-published"
     shutil.rmtree(published, ignore_errors=True)
@@ -79,9 +94,17 @@ def measure_cli_case(
             ("hand", ["hand", str(published), str(workdir / "hand")], {}),
             ("validate-cli", ["validate-cli", str(published)], {"ORGSCAFFOLD_CACHE_DIR": str(published_cache)}),
         ]
+        for operation, variant_env in variants.items():
+            variant_cache = workdir / "cache-cli-variant"
+            shutil.rmtree(variant_cache, ignore_errors=True)
+            shutil.copytree(warm, variant_cache)
+            output = workdir / f"{case.name}-cli-variant"
+            variant_arguments = ["new-cli", str(case.questionnaire), str(output), str(template), first]
+            steps.append((operation, variant_arguments, {"ORGSCAFFOLD_CACHE_DIR": str(variant_cache), **variant_env}))
         for operation, child_arguments, env in steps:
             measured = run_child(child_arguments, cwd=workdir, env=env)
             record(rows[operation], measured)
+            shutil.rmtree(workdir / f"{case.name}-cli-variant", ignore_errors=True)
             if index == 0:
                 if "checks_run" in measured.result:
                     details.checks_run[operation] = measured.result["checks_run"]
@@ -98,7 +121,8 @@ def _median(values: list[float]) -> float | None:
 
 
 def cli_ratios(rows: dict[str, dict[str, Any]]) -> dict[str, float | None]:
-    """new-cli and validate-cli over the hand run, per case (median wall times of this run)."""
+    """new-cli and validate-cli over the hand run, per case, and each new-cli variant over new-cli
+    (median wall times of this run)."""
     found: dict[str, float | None] = {}
     for case, by_op in rows.items():
         hand = _median(by_op["hand"].walls)
@@ -107,6 +131,11 @@ def cli_ratios(rows: dict[str, dict[str, Any]]) -> dict[str, float | None]:
         for operation in ("new-cli", "validate-cli"):
             wall = _median(by_op[operation].walls)
             found[f"{case}: {operation} / hand"] = round(wall / hand, 2) if wall is not None else None
+        new_cli = _median(by_op["new-cli"].walls)
+        for operation in NEW_CLI_VARIANTS:
+            wall = _median(by_op[operation].walls) if operation in by_op else None
+            if wall is not None and new_cli:
+                found[f"{case}: {operation} / new-cli"] = round(wall / new_cli, 2)
     return found
 
 
