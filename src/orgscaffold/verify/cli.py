@@ -142,6 +142,11 @@ class _Children:
         with self._lock:
             self._running.discard(process)
 
+    def refuse(self) -> None:
+        """Start no command from now on (:meth:`start` raises ``_Stopped``)."""
+        with self._lock:
+            self.stopped = True
+
     def stop_all(self) -> int:
         """Refuse new commands; ask the running ones to stop (SIGTERM: the CLI stops gracefully and
         stops its providers), kill whatever is left after a grace period. How many were running."""
@@ -603,9 +608,11 @@ class _Tier:
             self.progress(f"{self.elapsed():6.1f} s  {name}: {message}")
 
     def at(self, name: str, step: str | None) -> None:
-        """Record that ``name`` is at ``step`` (None: finished), for an interruption to report."""
+        """Record that ``name`` is at ``step`` (None: finished), for an interruption to report;
+        once interrupted, what the workers do while they wind down is not recorded."""
         with self._lock:
-            self.steps[name] = (step, time.monotonic()) if step is not None else None
+            if not self.children.stopped:
+                self.steps[name] = (step, time.monotonic()) if step is not None else None
 
     def run(self, name: str, step: str, args: list[str], work: Path, env: Mapping[str, str]) -> Any:
         self.say(name, f"{self.toolchain.name} {step}")
@@ -617,10 +624,11 @@ class _Tier:
 
     def interrupt(self, names: list[str]) -> str:
         """Stop every command and say what was interrupted (``names``: every repository, in order)."""
-        stopped = self.children.stop_all()
-        now = time.monotonic()
         with self._lock:
+            self.children.refuse()
             steps = dict(self.steps)
+        now = time.monotonic()
+        stopped = self.children.stop_all()
         running = [
             f"{name} at {step[0]} ({now - step[1]:.1f} s into it)"
             for name in names
