@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick          # tiny clients, one repeat, no targets checked
     python benchmarks/run.py --quick --case tiny --skip-upgrade --skip validate-cold ...  # tests/test_benchmarks.py
     python benchmarks/run.py --repeat 3 --json /tmp/bench.json
+    python benchmarks/run.py --only-cli --repeat 3    # the CLI tier next to the hand run (benchmarks/cli_tier.py)
 
 Every measurement is a separate process (benchmarks/child.py): wall time from spawn to exit, so
 interpreter start-up and imports count as they do for a user. Memory is reported twice: the peak
@@ -12,7 +13,9 @@ proportional set size (PSS: shared pages counted once), sampled every 20 ms from
 first repeat only (the sampler costs CPU), because `new` and `validate` fork one worker per core.
 Operations are interleaved within each repeat, so a change in machine load hits all of them alike;
 the 1-minute load average is recorded before each measurement. `new` and `validate` run tier 1
-only (the terraform tier is excluded).
+only (the terraform tier is excluded); `new-cli`, `validate-cli` and the bare commands typed by
+hand (`hand`) measure the terraform tier, for the seed and the large client, when a CLI and a
+provider mirror are found (benchmarks/cli_tier.py).
 
 orgscaffold keeps caches across runs (compiled templates, parsed HCL and YAML; see
 docs/performance.md). `new` runs on a fresh copy of a cache that rendering *another* client
@@ -56,6 +59,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from cli_tier import CLI_OPERATIONS, CliDetails, cli_ratios, cli_report, cli_targets, measure_cli_case  # noqa: E402
 from generate import Size, write  # noqa: E402 - benchmarks/ is a folder of scripts, not a package
 
 # `new` with a speed-up turned off, each against `new`: copier_adapter's speed-ups all at once (the
@@ -365,15 +369,19 @@ def _measure_case(
             measured = step()
             if operation == "new-cold" or operation in NEW_VARIANTS or (operation == "new" and index > 0):
                 shutil.rmtree(workdir / f"{case.name}-new", ignore_errors=True)
-            row = rows[operation]
-            row.walls.append(measured.wall)
-            row.cpus.append(measured.cpu)
-            row.peak_mb.append(measured.peak_mb)
-            if measured.tree_mb is not None:
-                row.tree_mb.append(measured.tree_mb)
-            row.loads.append(measured.load)
-            row.inside.append(float(measured.result.get("seconds", 0.0)))
-            row.imports.append(float(measured.result.get("import_seconds", 0.0)))
+            _record(rows[operation], measured)
+
+
+def _record(row: Row, measured: Measured) -> None:
+    """Add one measurement to a row."""
+    row.walls.append(measured.wall)
+    row.cpus.append(measured.cpu)
+    row.peak_mb.append(measured.peak_mb)
+    if measured.tree_mb is not None:
+        row.tree_mb.append(measured.tree_mb)
+    row.loads.append(measured.load)
+    row.inside.append(float(measured.result.get("seconds", 0.0)))
+    row.imports.append(float(measured.result.get("import_seconds", 0.0)))
 
 
 def _copier_step(answers: Path, output: Path, template: Path, ref: str) -> Measured:
@@ -461,6 +469,7 @@ def report(data: dict[str, Any]) -> str:
         )
     lines += ["", "| ratio (median wall times) | value |", "|---|---:|"]
     lines += [f"| {name} | {_fmt(value)} |" for name, value in data["ratios"].items()]
+    lines += cli_report({name: CliDetails(**found) for name, found in data.get("cli", {}).items()})
     if data["targets"]:
         lines += ["", "| target | measured | met |", "|---|---:|---|"]
         lines += [f"| {name} | {_fmt(value)} | {'yes' if met else 'NO'} |" for name, value, met in data["targets"]]
@@ -499,22 +508,63 @@ def cases_for(quick: bool, workdir: Path) -> list[Case]:
     return cases
 
 
+def _cli_cases(quick: bool, cli: str, cases: list[Case]) -> tuple[list[str], str]:
+    """The cases whose CLI tier is measured (the seed and the large client; quick: the first tiny
+    one), and why none is when that is so."""
+    if cli == "skip":
+        return [], "not measured in this run (--skip-cli, or quick mode without --cli)"
+    from orgscaffold.verify.cli import find_toolchain
+
+    toolchain, why = find_toolchain()
+    if toolchain is None:
+        return [], f"not measured: {why}"
+    wanted = [cases[0].name] if quick and cases else ["seed", "large"]
+    return [case.name for case in cases if case.name in wanted], ""
+
+
 def run(
-    *, quick: bool, repeat: int, workdir: Path, only: list[str] | None = None, skip: tuple[str, ...] = ()
+    *,
+    quick: bool,
+    repeat: int,
+    workdir: Path,
+    only: list[str] | None = None,
+    skip: tuple[str, ...] = (),
+    cli: str = "with",
 ) -> dict[str, Any]:
-    """Run the benchmark in ``workdir``; return the results as plain data (see :func:`report`)."""
+    """Run the benchmark in ``workdir``; return the results as plain data (see :func:`report`).
+
+    ``cli``: "with" also measures the CLI tier against the hand run (benchmarks/cli_tier.py),
+    "only" measures nothing else, "skip" leaves it out.
+    """
     start_load = os.getloadavg()[0]
     # Every child gets a cache folder in the work folder (never the user's), see the module docstring.
     os.environ[CACHE_VARIABLE] = str(workdir / "cache")
     template, first, _ = template_repository(workdir)
     warm = warm_up_cache(workdir, template, first)
     cases = [case for case in cases_for(quick, workdir) if not only or case.name in only]
-    rows = {case.name: {op: Row(case.name, op) for op in OPERATIONS} for case in cases}
+    cli_cases, why_not = _cli_cases(quick, cli, cases)
+    tier1 = cli != "only"
+    rows: dict[str, dict[str, Row]] = {}
+    for case in cases:
+        shown = case.name in cli_cases or (why_not and cli != "skip")
+        operations = (OPERATIONS if tier1 else ()) + (CLI_OPERATIONS if shown else ())
+        rows[case.name] = {op: Row(case.name, op, note=why_not if op in CLI_OPERATIONS else "") for op in operations}
+    details: dict[str, CliDetails] = {}
     for position, case in enumerate(cases):
-        # upgrade is the slowest operation: quick mode proves it runs on the first case only.
-        upgrade = (not quick or position == 0) and "upgrade" not in skip
-        _measure_case(case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm, skip=skip)
-    found = ratios(rows, cases)
+        if tier1:
+            # upgrade is the slowest operation: quick mode proves it runs on the first case only.
+            upgrade = (not quick or position == 0) and "upgrade" not in skip
+            _measure_case(
+                case, rows[case.name], workdir, template, first, repeat, upgrade=upgrade, warm=warm, skip=skip
+            )
+        if case.name in cli_cases:
+            details[case.name] = measure_cli_case(
+                case, rows[case.name], workdir, template, first, repeat, warm=warm, run_child=_run_child, record=_record
+            )
+    found = ratios(rows, cases) if tier1 else {}
+    cli_rows = {name: by_op for name, by_op in rows.items() if name in cli_cases}
+    found.update(cli_ratios(cli_rows))
+    checked = (targets(rows, found) if tier1 else []) + cli_targets(cli_rows, found, details)
     loads = [load for by_op in rows.values() for row in by_op.values() for load in row.loads]
     return {
         "quick": quick,
@@ -529,7 +579,8 @@ def run(
         },
         "rows": [asdict(row) for by_op in rows.values() for row in by_op.values()],
         "ratios": found,
-        "targets": [] if quick else targets(rows, found),
+        "targets": [] if quick else checked,
+        "cli": {name: asdict(found_details) for name, found_details in details.items()},
     }
 
 
@@ -542,6 +593,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-upgrade", action="store_true", help="do not measure upgrade (the slowest)")
     measurable = [operation for operation in OPERATIONS if operation != "new"]  # new writes what validate reads
     parser.add_argument("--skip", action="append", default=[], choices=measurable, help="do not measure this operation")
+    parser.add_argument("--cli", action="store_true", help="quick mode: measure the CLI tier too (tiny client)")
+    parser.add_argument("--skip-cli", action="store_true", help="do not measure the CLI tier against the hand run")
+    parser.add_argument("--only-cli", action="store_true", help="measure only the CLI tier against the hand run")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
     parser.add_argument("--workdir", type=Path, default=None, help="work folder (default: a temporary one)")
     args = parser.parse_args(argv)
@@ -555,6 +609,7 @@ def main(argv: list[str] | None = None) -> int:
             workdir=workdir.resolve(),
             only=args.only,
             skip=(*args.skip, *(("upgrade",) if args.skip_upgrade else ())),
+            cli="only" if args.only_cli else "skip" if args.skip_cli or (args.quick and not args.cli) else "with",
         )
     if args.json:
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")

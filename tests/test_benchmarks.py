@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,8 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+from cli_tier import (  # type: ignore[import-not-found]  # noqa: E402
+    CLI_OPERATIONS,
+    NEW_CLI_VARIANTS,
+    CliDetails,
+    cli_ratios,
+    cli_targets,
+    measure_cli_case,
+)
 from generate import Size, write  # type: ignore[import-not-found]  # noqa: E402 - benchmarks/ holds scripts
-from run import OPERATIONS  # type: ignore[import-not-found]  # noqa: E402
+from run import OPERATIONS, Row  # type: ignore[import-not-found]  # noqa: E402
 
 
 def test_generated_questionnaire_is_valid_and_has_the_requested_size(tmp_path: Path) -> None:
@@ -95,3 +104,59 @@ def test_the_smoke_run_reports_what_it_skipped_ratios_and_load(smoke_run: tuple[
     assert isinstance(ratio, float) and ratio > 0 and f"| tiny: new / copier | {ratio:.2f} |" in table
     assert isinstance(data["load"]["median"], float)
     assert data["targets"] == [] and "not checked in quick mode" in table
+
+
+def test_cli_ratios_and_targets_compare_with_the_hand_run_of_the_same_run() -> None:
+    def rows(hand: float, new_cli: float, validate_cli: float) -> dict[str, Any]:
+        walls = {"hand": hand, "new-cli": new_cli, "validate-cli": validate_cli}
+        return {op: Row("x", op, walls=[wall, wall + 1, wall - 1]) for op, wall in walls.items()}
+
+    measured = {"seed": rows(100.0, 30.0, 20.0), "large": rows(200.0, 90.0, 40.0)}
+    # A measure turned off, on the seed only: compared with new-cli of the same run.
+    measured["seed"]["new-cli-unshared"] = Row("seed", "new-cli-unshared", walls=[60.0])
+    measured["large"]["new-cli-unshared"] = Row("large", "new-cli-unshared", note="measured for the seed client only")
+    found = cli_ratios(measured)
+    assert found == {
+        "seed: new-cli / hand": 0.3,
+        "seed: validate-cli / hand": 0.2,
+        "seed: new-cli-unshared / new-cli": 2.0,
+        "large: new-cli / hand": 0.45,
+        "large: validate-cli / hand": 0.2,
+    }
+    details = {
+        "seed": CliDetails(checks_run={"validate-cli": {"terraform init (cached)": 4, "terraform test": 4}}),
+        "large": CliDetails(checks_run={"validate-cli": {"terraform init": 1, "terraform init (cached)": 3}}),
+    }
+    checked = {name: (value, met) for name, value, met in cli_targets(measured, found, details)}
+    assert checked["seed new-cli / hand <= 0.4"] == (0.3, True)
+    assert checked["large new-cli / hand <= 0.4"] == (0.45, False)
+    assert checked["seed validate-cli runs no init (inits run)"] == (0.0, True)
+    assert checked["large validate-cli runs no init (inits run)"] == (1.0, False)
+    assert checked["large new-cli <= 60 s"] == (90.0, False)
+
+
+def test_the_seed_also_measures_new_cli_with_each_measure_turned_off(tmp_path: Path) -> None:
+    """Which child runs measure_cli_case starts, with which environment (no CLI runs here)."""
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    started: list[tuple[str, dict[str, str]]] = []
+
+    def run_child(arguments: list[str], *, cwd: Path, env: dict[str, str]) -> Any:
+        started.append((arguments[0], env))
+        return SimpleNamespace(result={})
+
+    for name in ("seed", "large"):
+        started.clear()
+        rows = {op: Row(name, op) for op in CLI_OPERATIONS}
+        case = SimpleNamespace(name=name, questionnaire=tmp_path / "q.yaml")
+        measure_cli_case(
+            case, rows, tmp_path, tmp_path, "A", 1, warm=warm, run_child=run_child, record=lambda row, m: None
+        )
+        operations = [arguments for arguments, _ in started]
+        if name == "seed":
+            assert operations == ["new-cli", "hand", "validate-cli", "new-cli", "new-cli", "new-cli"]
+            for (_, env), variables in zip(started[3:], NEW_CLI_VARIANTS.values(), strict=True):
+                assert {key: env[key] for key in variables} == variables
+        else:
+            assert operations == ["new-cli", "hand", "validate-cli"]
+            assert all(rows[op].note == "measured for the seed client only" for op in NEW_CLI_VARIANTS)

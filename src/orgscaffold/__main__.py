@@ -41,8 +41,8 @@ def main() -> None:
         sys.exit(EXIT_INTERRUPTED)
     try:
         app()
-    except Interrupted:
-        sys.stderr.write(f"{interruption()}\n")
+    except Interrupted as exc:
+        sys.stderr.write(f"{interruption(detail=str(exc))}\n")
         sys.exit(EXIT_INTERRUPTED)
 
 

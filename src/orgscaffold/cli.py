@@ -59,13 +59,14 @@ def _progress(message: str) -> None:
     typer.secho(f"… {message}", fg=typer.colors.BRIGHT_BLACK, err=True)
 
 
-def interruption(argv: list[str] | None = None) -> str:
-    """The line that says what Ctrl-C interrupted (the command, its last step) and what was left."""
+def interruption(argv: list[str] | None = None, detail: str = "") -> str:
+    """The line that says what Ctrl-C interrupted (the command, ``detail`` or its last step) and
+    what was left."""
     args = sys.argv[1:] if argv is None else argv
     command = next((arg for arg in args if not arg.startswith("-")), None)
     doing = f"orgscaffold {command}" if command else "orgscaffold"
-    if _step:
-        doing += f" ({_step[0]})"
+    if detail or _step:
+        doing += f" ({detail or _step[0]})"
     return f"interrupted: {doing}; {_AFTER_INTERRUPTION.get(command or '', 'nothing was written')}"
 
 

@@ -239,6 +239,19 @@ def test_readme_names_the_next_repositories(rendered: Rendered) -> None:
     assert "migrate-state.sh" in readme and "Identity Center" in readme
 
 
+def test_only_the_organization_test_plans_the_member_accounts(rendered: Rendered) -> None:
+    # The tests' cost must not grow with the client's accounts where they test something else:
+    # only organization.tftest.hcl plans them (tier 1 compares the client's accounts with the data).
+    _, q, root = rendered
+    for name in ("security", "state", "ci_roles"):
+        (variables,) = hcl(root / f"tests/{name}.tftest.hcl")["variables"]
+        assert variables["accounts"] == {}, name
+    assert "variables" not in hcl(root / "tests/organization.tftest.hcl") or all(
+        "accounts" not in block for block in hcl(root / "tests/organization.tftest.hcl")["variables"]
+    )
+    assert q.organization.accounts, "the variant has member accounts for the other tests to leave out"
+
+
 def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Report]) -> None:
     """init -backend=false, validate, fmt -check and the generated mocked tests."""
     name, _, root = rendered

@@ -285,6 +285,18 @@ def test_adopted_zones_and_records_are_imported(rendered: Rendered) -> None:
         assert "imports = {}" in test.read_text(encoding="utf-8"), test
 
 
+def test_generated_tests_plan_no_client_record_sets(rendered: Rendered) -> None:
+    # The tests' cost must not grow with the client's record sets: the client's zones are planned
+    # without them, and record handling is tested on record_types.tftest.hcl's fixed zone.
+    _, _, root = rendered
+    for run in hcl(root / "tests/records.tftest.hcl")["run"]:
+        (body,) = run.values()
+        (variables,) = body["variables"]
+        assert "records = {}" in variables["zones"], run
+    fixture = hcl(root / "tests/record_types.tftest.hcl")["variables"][0]["zones"]
+    assert [key.strip('"') for key in fixture] == ["example.test"]
+
+
 def test_no_free_text_inhcl(rendered: Rendered) -> None:
     _, q, root = rendered
     for path in [*root.glob("*.tf"), *root.glob("modules/**/*.tf"), *root.glob("tests/*.hcl")]:
@@ -299,6 +311,23 @@ def test_cli_tier(rendered: Rendered, cli_tier: Callable[[dict[str, Path]], Repo
         pytest.skip("the examples run through the CLI tier in tests/test_examples.py")
     report = cli_tier({f"{root.name}-{name}": root})
     assert not report.findings, "\n".join(str(f) for f in report.findings)
+
+
+def test_generated_record_tests_catch_a_broken_record_set(
+    tmp_path: Path, cli_tier: Callable[[dict[str, Path]], Report]
+) -> None:
+    """The record-set tests run on a fixed zone, not the client's records: they still fail when the
+    zone module mishandles record sets (here: every TTL replaced by 300)."""
+    root = _render(_seed(), tmp_path / "out")
+    module = root / "modules/zone/main.tf"
+    text = module.read_text(encoding="utf-8")
+    broken = text.replace("each.value.alias == null ? each.value.ttl : null", "each.value.alias == null ? 300 : null")
+    assert broken != text, "the zone module no longer sets the TTL this way: update this test"
+    module.write_text(broken, encoding="utf-8")
+    report = cli_tier({root.name: root})
+    messages = "\n".join(f.message for f in report.findings)
+    assert [f.check for f in report.findings] == ["cli-test"], messages
+    assert "record_types.tftest.hcl" in messages, messages[:500]
 
 
 FAKE_DIG = """#!/usr/bin/env bash

@@ -361,10 +361,38 @@ def test_no_free_text_inhcl(rendered: Rendered) -> None:
         assert HOSTILE not in text and "Acme Widgets Ltd" not in text, path
 
 
-def test_generated_test_counts_the_expanded_assignments(rendered: Rendered) -> None:
+def test_generated_test_uses_a_fixture_not_the_clients_identity_data(rendered: Rendered) -> None:
+    # The test's cost must not grow with the client's users, groups and assignments: it overrides
+    # them with a fixed fixture (tier 1 compares the client's own items with the data file).
     _, q, root = rendered
     text = (root / "tests/identity.tftest.hcl").read_text(encoding="utf-8")
-    assert f"length(aws_ssoadmin_account_assignment.this) == {len(expand_assignments(q))}" in text
+    variables = hcl(root / "tests/identity.tftest.hcl")["variables"][0]
+    assert set(variables) >= {"users", "groups", "permission_sets", "assignments"}
+    assert len(variables["assignments"]) == 3
+    for user in q.identity.users:
+        assert hcl_string(user.user_name) not in text
+    for permission_set in q.identity.permission_sets:
+        assert hcl_string(permission_set.name) not in text
+
+
+def test_generated_test_catches_an_assignment_to_the_wrong_account(
+    tmp_path: Path, cli_tier: Callable[[dict[str, Path]], Report]
+) -> None:
+    """The test plans a fixed fixture, not the client's assignments: it still fails when the
+    configuration mishandles assignments (here: every one targets the management account)."""
+    root = _render(load_questionnaire(EXAMPLES / "seed.yaml"), tmp_path / "out")
+    assignments = root / "assignments.tf"
+    text = assignments.read_text(encoding="utf-8")
+    broken = text.replace(
+        "target_id   = local.account_ids[each.value.account]",
+        "target_id   = data.aws_caller_identity.current.account_id",
+    )
+    assert broken != text, "assignments.tf no longer targets accounts this way: update this test"
+    assignments.write_text(broken, encoding="utf-8")
+    report = cli_tier({root.name: root})
+    messages = "\n".join(f.message for f in report.findings)
+    assert [f.check for f in report.findings] == ["cli-test"], messages
+    assert "Every assignment must target the id of its account" in messages, messages[:500]
 
 
 def test_external_variant_creates_no_users(rendered: Rendered) -> None:

@@ -81,7 +81,9 @@ def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
 
 
 def _test_fixtures(q: Questionnaire) -> dict[str, Any]:
-    """Made-up ids the generated tests feed to the mocked remote state, and the expected counts.
+    """Made-up ids the generated tests feed to the mocked remote state, and the assignment count
+    that 0.1.0's test asserted: today's templates no longer use it, but an upgrade renders the
+    0.1.0 templates with today's answers (tests/templates/test_answers_compat.py).
 
     OU paths are free text, so they reach the test file only as :func:`hcl_string` literals.
     """

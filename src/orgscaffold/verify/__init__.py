@@ -3,8 +3,8 @@
 Tier 1 (always, pure Python): every HCL, JSON and YAML file parses; references resolve inside each
 repository; resource arguments are valid for hashicorp/aws 6.x as well; the contracts between
 repositories hold; every questionnaire item comes back unchanged from the data files; each data
-value has a typed, described variable. Tier 2 (when a tofu or terraform binary and a provider
-mirror are available): init, validate, fmt -check and test.
+value has a typed, described variable; TXT values fit Route 53's 255-byte strings. Tier 2 (when a
+tofu or terraform binary and a provider mirror are available): init, validate, fmt -check and test.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from orgscaffold.verify.files import read_repository
 from orgscaffold.verify.findings import Finding, Report, Severity
 from orgscaffold.verify.provider_compat import check_provider_compat
 from orgscaffold.verify.references import check_references
+from orgscaffold.verify.route53 import check_route53
 
 __all__ = ["Finding", "RepositoryCheck", "Report", "check_repository", "conclude", "find_repositories", "verify"]
 
@@ -123,6 +124,7 @@ def check_repository(
         report.merge(check_references(name, parsed, texts))
     report.merge(check_provider_compat(name, parsed, texts))
     report.merge(check_data(name, parsed, texts, declarations=not unparsed))
+    report.merge(check_route53(name, parsed.get(DATA_FILE)))
     if not rendered:
         tfvars = answers.get("tfvars")
         expected = tfvars if isinstance(tfvars, dict) else None
@@ -157,9 +159,7 @@ def conclude(
             report.findings.append(Finding("cli", "", f"the CLI tier was requested but cannot run: {why}"))
         report.skipped.append(f"CLI tier: {why}")
         return report
-    if progress:
-        progress(f"running {toolchain.name} init/validate/fmt/test on {len(repositories)} repositories")
-    report.merge(cli_tier.check_repositories(repositories, toolchain))
+    report.merge(cli_tier.check_repositories(repositories, toolchain, progress=progress))
     return report
 
 
