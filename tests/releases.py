@@ -9,6 +9,8 @@ where they matter most.
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from packaging.version import Version
@@ -42,11 +44,37 @@ def newest_release() -> str:
         pytest.skip("CHANGELOG.md names no release yet: nothing to compare the templates with")
     if git.run(["tag", "--list"], ROOT).strip():
         pytest.fail(f"CHANGELOG.md names release {released[0]}, but no PEP 440 release tag exists")
-    heading = next(m.group(0) for m in _RELEASED.finditer((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")))
-    commits = git.run(["log", "--format=%H", "-S", heading, "--", "CHANGELOG.md"], ROOT).split()
+    return release_commit(released[0])
+
+
+def release_commit(version: str) -> str:
+    """The commit that released ``version``: the oldest that added its CHANGELOG.md heading
+    (skips when the clone does not hold it)."""
+    heading = next(
+        (
+            m.group(0)
+            for m in _RELEASED.finditer((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+            if m["version"] == version
+        ),
+        None,
+    )
+    commits = git.run(["log", "--format=%H", "-S", heading, "--", "CHANGELOG.md"], ROOT).split() if heading else []
     if not commits:
         pytest.skip(
-            f"CHANGELOG.md names release {released[0]}, but this clone has neither its tag nor the commit "
-            "that released it (shallow?): run `git fetch --tags --unshallow` to run the release check"
+            f"this clone has neither the tag of release {version} nor the commit that released it (shallow?): "
+            "run `git fetch --tags --unshallow` to run the release check"
         )
-    return commits[-1]  # the oldest commit that added the heading is the release itself
+    return commits[-1]
+
+
+def repository_with_release(version: str, work: Path) -> Path:
+    """This checkout when it has the release's tag; in a clone without tags, a clone of it (in
+    ``work``) with the tag restored on the release commit, so that copier sees the release as
+    users' repositories saw it."""
+    if git.run(["tag", "--list", version], ROOT).strip():
+        return ROOT
+    commit = release_commit(version)
+    clone = work / "template-with-release-tag"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    git.run(["tag", version, commit], clone)
+    return clone

@@ -34,7 +34,7 @@ def test_bootstrap_imports_every_id_the_questionnaire_gives() -> None:
     assert bootstrap.imports(q) == {
         "organization": "o-a1b2c3d4e5",
         "organizational_units": {"Security": "ou-a1b2-5ecur1ty", "Workloads": "ou-a1b2-w0rk10ad"},
-        "accounts": {"legacy": "444455556666"},
+        "accounts": {"dns": "555566667777", "legacy": "444455556666"},
         "oidc_provider": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
         "trail": "acme-management-events",
         "config_recorder": "default",

@@ -24,7 +24,8 @@ from orgscaffold.cli import app
 from orgscaffold.plan import plan
 from orgscaffold.questionnaire import load_questionnaire
 from orgscaffold.upgrade import CURRENT_ANSWERS_MARK
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES
+from tests.releases import repository_with_release
 from tests.test_user_mistakes import one_error_line
 from tests.upgrade.conftest import commit_all, git
 
@@ -34,13 +35,15 @@ BOOTSTRAP = "aws-bootstrap"
 
 
 @pytest.fixture(scope="module")
-def rendered_by_0_1_0(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """aws-bootstrap as orgscaffold 0.1.0 rendered it, and 0.1.0's seed questionnaire."""
+def rendered_by_0_1_0(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """aws-bootstrap as orgscaffold 0.1.0 rendered it, 0.1.0's seed questionnaire, and the template
+    repository it was rendered from (this checkout, or a clone of it with the release tag)."""
     if not importlib.metadata.version("copier").startswith("9.19."):
         pytest.skip(f"orgscaffold {RELEASE} runs with copier 9.19 only (its pin)")
     root = tmp_path_factory.mktemp("release")
+    source = repository_with_release(RELEASE, root)
     listed = ["git", "archive", "--format=tar", RELEASE, "src", "examples/seed.yaml"]
-    archive = subprocess.run(listed, cwd=ROOT, capture_output=True, check=True).stdout
+    archive = subprocess.run(listed, cwd=source, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(root / "code", filter="data")
     questionnaire = root / "code" / "examples" / "seed.yaml"
@@ -59,7 +62,7 @@ def rendered_by_0_1_0(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
         "GIT_COMMITTER_EMAIL": "t@t.invalid",
     }
     done = subprocess.run(
-        [sys.executable, "-c", script, str(questionnaire), str(out), str(ROOT), RELEASE],
+        [sys.executable, "-c", script, str(questionnaire), str(out), str(source), RELEASE],
         env=env,
         capture_output=True,
         text=True,
@@ -68,7 +71,7 @@ def rendered_by_0_1_0(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
     assert done.returncode == 0, done.stderr
     answers = yaml.safe_load((out / BOOTSTRAP / ".copier-answers.yml").read_text())
     assert answers["_commit"] == RELEASE
-    return out, questionnaire
+    return out, questionnaire, source
 
 
 def test_every_plan_writes_the_mark_of_current_answers() -> None:
@@ -81,9 +84,9 @@ def test_every_plan_writes_the_mark_of_current_answers() -> None:
 
 
 def test_upgrade_from_0_1_0_names_the_update_first_then_works(
-    rendered_by_0_1_0: tuple[Path, Path], tmp_path: Path
+    rendered_by_0_1_0: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    released, questionnaire = rendered_by_0_1_0
+    released, questionnaire, source = rendered_by_0_1_0
     out = tmp_path / "out"
     subprocess.run(["cp", "-a", str(released), str(out)], check=True)
     bootstrap = out / BOOTSTRAP
@@ -106,7 +109,8 @@ def test_upgrade_from_0_1_0_names_the_update_first_then_works(
     assert yaml.safe_load((bootstrap / ".copier-answers.yml").read_text())["_commit"] == RELEASE
     commit_all(bootstrap, "This version's answers")
 
-    upgraded = runner.invoke(app, ["upgrade", str(out)])
+    # To this version's templates (HEAD of the repository the release was rendered from).
+    upgraded = runner.invoke(app, ["upgrade", str(out), "--template", str(source), "--vcs-ref", "HEAD"])
     assert upgraded.exit_code == 0, upgraded.output
     assert yaml.safe_load((bootstrap / ".copier-answers.yml").read_text())["_commit"] != RELEASE
     assert "conflict" not in upgraded.output
