@@ -104,11 +104,14 @@ _MODULES_MANIFEST = ".terraform/modules/modules.json"
 _REATTACH_LINE = re.compile(r"TF_REATTACH_PROVIDERS='(\{.*\})'")
 # Runs a provider in debug mode with its output in a file, and stops it when our end of its stdin
 # closes (when the tier ends, and also when this process dies without cleaning up) or when the
-# watchdog itself is interrupted or terminated.
+# watchdog itself is interrupted or terminated. The watchdog ends when the provider does, so that
+# a provider that exits at once (one that cannot serve) is seen at once, not after _SERVER_START.
+# (The reader gets the watchdog's stdin as fd 3, opened before: a background job's stdin is /dev/null.)
 _WATCHDOG = (
     '"$0" -debug </dev/null >"$1" 2>&1 &\nchild=$!\n'
     "trap 'kill \"$child\" 2>/dev/null; exit 130' INT TERM HUP\n"
-    'read -r _ || :\nkill "$child" 2>/dev/null\nwait "$child"\n'
+    'exec 3<&0\n{ read -r _ <&3 || :; kill "$child" 2>/dev/null; } &\nreader=$!\n'
+    'wait "$child"\nkill "$reader" 2>/dev/null\n'
 )
 # How long an interrupted command may take to stop before it is killed (seconds).
 _STOP_GRACE = 5.0
