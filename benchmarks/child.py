@@ -14,6 +14,7 @@ the process's wall time and peak RSS; these in-process numbers only help to read
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -32,18 +33,24 @@ def _new(questionnaire: str, output: str, template: str, ref: str) -> dict[str, 
     return {"import_seconds": imported - STARTED, "seconds": time.perf_counter() - imported, "ok": result.report.ok}
 
 
-def _validate(output: str) -> dict[str, Any]:
+def _validate(output: str, *, cli: bool = False) -> dict[str, Any]:
+    """`validate DIR`: tier 1 only, or (``cli``) with the CLI tier on repositories it has seen, so
+    that init and validate come from its cache."""
     from orgscaffold.verify import find_repositories, verify
 
     imported = time.perf_counter()
-    report = verify(find_repositories(Path(output)), cli=False)
+    lines, progress = _timeline() if cli else ([], None)
+    report = verify(find_repositories(Path(output)), cli=cli, progress=progress)
     errors = [f"{f.repository} {f.file}: {f.message}" for f in report.findings if f.severity == "error"]
-    return {
+    result: dict[str, Any] = {
         "import_seconds": imported - STARTED,
         "seconds": time.perf_counter() - imported,
         "ok": report.ok,
         "errors": errors[:5],
     }
+    if cli:
+        result.update(checks_run=report.checks_run, timeline=lines)
+    return result
 
 
 def _upgrade(output: str, template: str) -> dict[str, Any]:
@@ -97,24 +104,6 @@ def _new_cli(questionnaire: str, output: str, template: str, ref: str) -> dict[s
         "seconds": time.perf_counter() - imported,
         "ok": result.report.ok,
         "checks_run": result.report.checks_run,
-        "timeline": lines,
-    }
-
-
-def _validate_cli(output: str) -> dict[str, Any]:
-    """`validate DIR --cli` on repositories the CLI tier has seen: init and validate come from its cache."""
-    from orgscaffold.verify import find_repositories, verify
-
-    imported = time.perf_counter()
-    lines, progress = _timeline()
-    report = verify(find_repositories(Path(output)), cli=True, progress=progress)
-    errors = [f"{f.repository} {f.file}: {f.message}" for f in report.findings if f.severity == "error"]
-    return {
-        "import_seconds": imported - STARTED,
-        "seconds": time.perf_counter() - imported,
-        "ok": report.ok,
-        "errors": errors[:5],
-        "checks_run": report.checks_run,
         "timeline": lines,
     }
 
@@ -179,7 +168,7 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "upgrade": _upgrade,
     "copier": _copier,
     "new-cli": _new_cli,
-    "validate-cli": _validate_cli,
+    "validate-cli": functools.partial(_validate, cli=True),
     "hand": _hand,
 }
 
