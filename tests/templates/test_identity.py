@@ -20,7 +20,14 @@ from orgscaffold.questionnaire.guardrails import guardrail_document, minified_si
 from orgscaffold.render import render, template_source
 from orgscaffold.verify import Report
 from tests.conftest import EXAMPLES
-from tests.templates.helpers import HOSTILE, assert_typed_described_variables, blocks, hcl
+from tests.templates.helpers import (
+    HOSTILE,
+    assert_only_the_generated_tests_fail,
+    assert_typed_described_variables,
+    blocks,
+    break_file,
+    hcl,
+)
 
 BASE: dict[str, Any] = {
     "schema_version": 1,
@@ -381,18 +388,14 @@ def test_generated_test_catches_an_assignment_to_the_wrong_account(
     """The test plans a fixed fixture, not the client's assignments: it still fails when the
     configuration mishandles assignments (here: every one targets the management account)."""
     root = _render(load_questionnaire(EXAMPLES / "seed.yaml"), tmp_path / "out")
-    assignments = root / "assignments.tf"
-    text = assignments.read_text(encoding="utf-8")
-    broken = text.replace(
+    break_file(
+        root / "assignments.tf",
         "target_id   = local.account_ids[each.value.account]",
         "target_id   = data.aws_caller_identity.current.account_id",
     )
-    assert broken != text, "assignments.tf no longer targets accounts this way: update this test"
-    assignments.write_text(broken, encoding="utf-8")
-    report = cli_tier({root.name: root})
-    messages = "\n".join(f.message for f in report.findings)
-    assert [f.check for f in report.findings] == ["cli-test"], messages
-    assert "Every assignment must target the id of its account" in messages, messages[:500]
+    assert_only_the_generated_tests_fail(
+        cli_tier({root.name: root}), "Every assignment must target the id of its account"
+    )
 
 
 def test_external_variant_creates_no_users(rendered: Rendered) -> None:
