@@ -99,16 +99,15 @@ def rehearse(
             shutil.copytree(repo.path, copies[repo.name], ignore=shutil.ignore_patterns(*_NOT_COPIED))
         if progress:
             progress("starting the emulator")
-        emulator_given = emulator
-        with _emulator(emulator, seed, scratch) as emulator:
+        with _emulator(emulator, seed, scratch) as active:
             for path in copies.values():
-                write_overrides(path, emulator.endpoint)
+                write_overrides(path, active.endpoint)
             runner = Runner(
                 toolchain=toolchain,
-                emulator=emulator,
+                emulator=active,
                 copies=copies,
-                backend_config=write_backend_config(scratch, emulator.endpoint),
-                env=environment(emulator, seed.region, cli_config(toolchain.mirror, scratch), scratch),
+                backend_config=write_backend_config(scratch, active.endpoint),
+                env=environment(active, seed.region, cli_config(toolchain.mirror, scratch), scratch),
                 rehearsal=rehearsal,
                 progress=progress,
             )
@@ -116,7 +115,7 @@ def rehearse(
                 result = runner.result_for(repo.name)
                 if toolchain.name == "terraform":
                     result.tofu_only = _tofu_only(repo)
-                if emulator_given is None:  # an emulator the caller populated holds what it imports
+                if emulator is None:  # an emulator the caller populated holds what it imports
                     imports, result.not_imported = unseeded_imports(repo.key, repo.answers.get("tfvars") or {})
                     if imports is not None:
                         text = json.dumps({"imports": imports}, indent=2) + "\n"
