@@ -26,6 +26,10 @@ STAND_INS: dict[str, str] = {
         f"moto {MOTO_VERSION} refuses the empty exclusion list the provider sends when it updates a "
         "recorder; the launcher drops it before moto validates the recording group"
     ),
+    "aws_config_organization_conformance_pack": (
+        f"moto {MOTO_VERSION} requires a template URI even with an inline template; the launcher "
+        "gives it a placeholder, and moto neither reads the template nor deploys its rules"
+    ),
     "aws_ssoadmin_permission_set": _SSO_ADMIN,
     "aws_ssoadmin_permissions_boundary_attachment": _SSO_ADMIN,
 }

@@ -24,6 +24,9 @@ Workarounds for moto 5.2.5, each reported by the rehearsal (:mod:`orgscaffold.re
   whose empty exclusion list it sends as ``"exclusionByResourceTypes": {}``; AWS accepts that,
   moto refused it (InvalidRecordingGroupException), so every in-place update of an adopted
   recorder failed. An exclusion without resource types is dropped before moto validates.
+- **Organisation conformance packs**: moto requires ``TemplateS3Uri`` even when the request gives
+  ``TemplateBody`` (AWS takes either), so every pack written inline was refused. A request with a
+  body and no URI is given a placeholder URI, which moto stores and never reads.
 - **Amplify** is not in moto at all: requests signed for ``amplify`` go to
   :mod:`orgscaffold.rehearse.amplify`.
 """
@@ -44,6 +47,8 @@ from orgscaffold.rehearse.seed import Seed
 # The request context moto lacks: what a real client's request to AWS carries.
 REQUEST_CONTEXT = {"aws:SecureTransport": "true"}
 ADMIN_USER = "rehearsal-admin"
+# Stored by moto for a conformance pack whose template came inline (never read).
+CONFORMANCE_PACK_URI = "s3://orgscaffold-rehearsal/inline-template-body"
 PARTITION = "aws"
 
 
@@ -91,6 +96,15 @@ def _patch_config() -> None:
         original(self, config_recorder)
 
     ConfigBackend.put_configuration_recorder = put_configuration_recorder  # type: ignore[method-assign]
+
+    original_pack = ConfigBackend.put_organization_conformance_pack
+
+    def put_organization_conformance_pack(self: Any, **request: Any) -> Any:
+        if request.get("template_body") and not request.get("template_s3_uri"):
+            request["template_s3_uri"] = CONFORMANCE_PACK_URI
+        return original_pack(self, **request)
+
+    ConfigBackend.put_organization_conformance_pack = put_organization_conformance_pack  # type: ignore[method-assign]
 
 
 def _patch_sso_admin() -> None:
