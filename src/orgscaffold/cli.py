@@ -224,7 +224,7 @@ def discover(
     member_role: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            help="Also read the hosted zones of each member account through this role "
+            help="Also read the hosted zones and AWS Config of each member account through this role "
             "(e.g. OrganizationAccountAccessRole)."
         ),
     ] = None,

@@ -164,6 +164,8 @@ def _member_zones(aws: Stubbed) -> None:
         records_page([*apex("legacy.example."), rrset("legacy.example.", "A", "198.51.100.7")]),
         {"HostedZoneId": "Z0000000000000000000D"},
     )
+    # The legacy account records with AWS Config itself: aws-identity-management must leave it out.
+    member.respond("config", "describe_configuration_recorders", {"ConfigurationRecorders": [{"name": "own"}]})
     dns_role = f"arn:aws:iam::{DNS}:role/OrganizationAccountAccessRole"
     aws.fail("sts", "assume_role", "AccessDenied", "not authorized", {"RoleArn": dns_role, "RoleSessionName": ANY_})
 
@@ -444,7 +446,7 @@ def test_zones_move_or_are_adopted_with_every_record(discovered: tuple[str, list
         "existing_zone_id": "Z0000000000000000000D",
         "records": [{"name": "@", "type": "A", "ttl": 300, "values": ["198.51.100.7"], "existing": True}],
     }
-    assert f"NOTE: the hosted zones of account {DNS} (Acme DNS) were not read: access denied" in text
+    assert f"NOTE: the hosted zones and AWS Config of account {DNS} (Acme DNS) were not read: access denied" in text
 
 
 def test_identity_center_is_adopted_with_ids(discovered: tuple[str, list[str], list[str]]) -> None:
@@ -494,9 +496,11 @@ def test_security_services_are_adopted(discovered: tuple[str, list[str], list[st
             "existing_recorder": "default",
             "existing_delivery_channel": "default",
             "existing_service_linked_role": True,
+            "excluded_accounts": ["acme-legacy"],
         },
     }
     assert "Other trails, left as they are (they keep costing): management-events, virginia." in text
+    assert "have a Config recorder of their own" in text
 
 
 def test_progress_is_reported_for_long_listings(discovered: tuple[str, list[str], list[str]]) -> None:

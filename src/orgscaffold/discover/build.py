@@ -88,7 +88,7 @@ def build(found: Discovery) -> dict[str, Any]:
         "github": _github(found),
         "organization": _organization(found, keys, moving),
     }
-    security = _security(found)
+    security = _security(found, keys)
     if security:
         document["security"] = security
     if found.identity is not None:
@@ -290,7 +290,7 @@ def _new_dns_account(found: Discovery, management: dict[str, Any]) -> Noted:
 # -------------------------------------------------------------------------------------- security
 
 
-def _security(found: Discovery) -> dict[str, Any]:
+def _security(found: Discovery, keys: dict[str, str]) -> dict[str, Any]:
     security: dict[str, Any] = {}
     trails = [t for t in found.trails if t.get("HomeRegion", found.region) == found.region]
     others = [t for t in found.trails if t not in trails]
@@ -321,6 +321,21 @@ def _security(found: Discovery) -> dict[str, Any]:
         )
     if found.config_role:
         config["existing_service_linked_role"] = Noted(True, after="AWSServiceRoleForConfig exists: adopted")
+    recording = [keys[i] for i, state in found.member_config.items() if state == "recorder" and i in keys]
+    adopted = [keys[i] for i, state in found.member_config.items() if state == "role" and i in keys]
+    if recording:
+        config["excluded_accounts"] = Noted(
+            recording,
+            above=[
+                "These member accounts have a Config recorder of their own (AWS allows one per region), so",
+                "aws-identity-management records only in the others. REVIEW: to have it record there too,",
+                "delete their recorders and delivery channels, then take them off this list.",
+            ],
+        )
+    if adopted:
+        config["existing_member_service_linked_roles"] = Noted(
+            adopted, after="AWSServiceRoleForConfig exists in these member accounts: adopted"
+        )
     if config:
         security["config"] = config
     return security

@@ -109,6 +109,9 @@ class Discovery:
     trails: list[dict[str, Any]]
     member_role: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Member account id -> what AWS Config it has in the region: "recorder" (a recorder exists),
+    # "role" (only AWSServiceRoleForConfig) or "none"; read through ``member_role`` only.
+    member_config: dict[str, str] = field(default_factory=dict)
 
 
 def read(aws: Aws, *, member_role: str | None = None) -> Discovery:
@@ -121,8 +124,9 @@ def read(aws: Aws, *, member_role: str | None = None) -> Discovery:
     aliases = list(aws.items("iam", "list_account_aliases", "AccountAliases"))
     zones = read_zones(aws, account_id)
     notes: list[str] = []
+    member_config: dict[str, str] = {}
     if member_role and organization is not None:
-        zones += _member_zones(aws, organization, account_id, partition, member_role, notes)
+        zones += _member_zones(aws, organization, account_id, partition, member_role, notes, member_config)
     role = aws.call("iam", "get_role", RoleName=CONFIG_ROLE, tolerate=("NoSuchEntity",))
     return Discovery(
         account_id=account_id,
@@ -139,6 +143,7 @@ def read(aws: Aws, *, member_role: str | None = None) -> Discovery:
         trails=list(aws.call("cloudtrail", "describe_trails", includeShadowTrails=False).get("trailList", [])),
         member_role=member_role,
         notes=notes,
+        member_config=member_config,
     )
 
 
@@ -213,19 +218,38 @@ def read_zones(aws: Aws, account_id: str) -> list[HostedZone]:
 
 
 def _member_zones(
-    aws: Aws, organization: Organization, account_id: str, partition: str, role: str, notes: list[str]
+    aws: Aws,
+    organization: Organization,
+    account_id: str,
+    partition: str,
+    role: str,
+    notes: list[str],
+    member_config: dict[str, str],
 ) -> list[HostedZone]:
+    """The hosted zones of every active member account, read through ``role``; also what AWS Config
+    each has (``member_config``), since aws-identity-management creates a recorder in each."""
     zones: list[HostedZone] = []
     for account in organization.accounts:
         if account.id == account_id or account.status != "ACTIVE":
             continue
         arn = f"arn:{partition}:iam::{account.id}:role/{role}"
-        aws.progress(f"reading the hosted zones of account {account.id} ({account.name}) through {role}")
+        aws.progress(f"reading the hosted zones and AWS Config of account {account.id} ({account.name}) through {role}")
         try:
-            zones += read_zones(aws.assume(arn), account.id)
+            member = aws.assume(arn)
+            zones += read_zones(member, account.id)
+            member_config[account.id] = _member_config(member)
         except DiscoverError as exc:
-            notes.append(f"the hosted zones of account {account.id} ({account.name}) were not read: {exc}")
+            notes.append(
+                f"the hosted zones and AWS Config of account {account.id} ({account.name}) were not read: {exc}"
+            )
     return zones
+
+
+def _member_config(aws: Aws) -> str:
+    if aws.call("config", "describe_configuration_recorders").get("ConfigurationRecorders"):
+        return "recorder"
+    role = aws.call("iam", "get_role", RoleName=CONFIG_ROLE, tolerate=("NoSuchEntity",))
+    return "none" if "Error" in role else "role"
 
 
 def read_identity_center(aws: Aws) -> IdentityCenter | None:
