@@ -6,7 +6,9 @@ tests), judged by the real CLI: one terraform test per example checks both, a va
 .tfvars.json file must equal the HCL literal of the same text, and its bytes must equal the
 original's. And the answers file of every repository (templates/_shared/answers.yml.jinja), which
 `copier update` reads back with PyYAML: every Unicode code point must survive it, as a value and
-as a key, with both of PyYAML's loaders.
+as a key, with both of PyYAML's loaders. And the organisation conformance pack's YAML template,
+which carries the questionnaire's rule parameters (questionnaire/conformance.py): every code point
+must come back from it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgscaffold.plan.hcl import hcl_string
+from orgscaffold.questionnaire import load_questionnaire
+from orgscaffold.questionnaire.conformance import conformance_pack_template
+from orgscaffold.questionnaire.models import ConfigRule
 from orgscaffold.verify.cli import Toolchain, _environment
 from tests.conftest import ROOT, every_code_point
 
@@ -126,3 +131,18 @@ def test_every_code_point_survives_the_answers_file(loader: type[yaml.SafeLoader
     # Still JSON once the comment line is dropped.
     assert json.loads(text.split("\n", 1)[1]) == answers
     assert text.startswith("# ")
+
+
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, yaml.CSafeLoader], ids=["pyyaml", "libyaml"])
+def test_every_code_point_survives_the_conformance_pack_template(loader: type[yaml.SafeLoader]) -> None:
+    q = load_questionnaire(ROOT / "examples" / "seed.yaml")
+    # A parameter value is at most 1,024 characters. One template holds them all: far over AWS's
+    # 51,200 bytes, which the questionnaire rules check, not the writer.
+    values = [*every_code_point(1024), *HOSTILE]
+    rules = [ConfigRule(identifier=f"RULE_{i}", parameters={"value": value}) for i, value in enumerate(values)]
+    config = q.security.config.model_copy(update={"rules": rules})
+    q = q.model_copy(update={"security": q.security.model_copy(update={"config": config})})
+    template = conformance_pack_template(q)
+    assert template is not None
+    resources = yaml.load(template, Loader=loader)["Resources"]
+    assert [r["Properties"]["InputParameters"]["value"] for r in resources.values()] == values

@@ -72,6 +72,30 @@ REASONS: list[tuple[tuple[str, str, str, str], str]] = [
         "tags of the SCPs this repository manages (their ids are unknown before they exist)",
     ),
     (
+        ("*/ci/identity_plan", "parliament", "RESOURCE_STAR", '"config:*OrganizationConformancePack*'),
+        "read-only status of the organisation conformance pack, whose ARN ends in a suffix AWS assigns "
+        "when it creates the pack (organization-conformance-pack/<name>-<suffix>)",
+    ),
+    (
+        ("*/ci/identity_apply", "parliament", "RESOURCE_STAR", '"config:*OrganizationConformancePack*'),
+        "the organisation conformance pack this repository manages: its ARN gets a suffix AWS assigns at "
+        "creation, so it cannot be named in advance; the actions reach conformance packs only",
+    ),
+    (
+        ("*/ci/identity_apply", "cloudsplaining", "InfrastructureModification", "config:*OrganizationConformancePack"),
+        "creating, changing and deleting the organisation conformance pack is what this repository does",
+    ),
+    (
+        ("*/ci/identity_apply", "parliament", "PERMISSIONS_MANAGEMENT_ACTIONS", ""),
+        "iam:CreateServiceLinkedRole of the conformance pack, limited by ARN and iam:AWSServiceName to "
+        "AWSServiceRoleForConfigMultiAccountSetup (PutOrganizationConformancePack creates it when missing)",
+    ),
+    (
+        ("*/member/*-identity-read", "parliament", "RESOURCE_STAR", '"config:Describe*'),
+        "read-only state of the account's Config recorder and delivery channel, whose ARNs end in an id "
+        "AWS assigns (configuration-recorder/<name>/<id>)",
+    ),
+    (
         ("*/member/*", "parliament", "RESOURCE_STAR", '"route53:Get*'),
         "Route 53 read (record sets are public data; the list calls have no resource-level permissions)",
     ),

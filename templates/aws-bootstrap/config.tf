@@ -1,9 +1,19 @@
-# AWS Config in the management account (docs/reference.md "CloudTrail and Config").
+# AWS Config in the management account, and its bucket for the member accounts' recorders too
+# (docs/reference.md "CloudTrail and Config").
 
 locals {
   config_bucket_arn = local.log_bucket_arns.config
 
-  # The AWS-documented delivery permissions, limited to this account's deliveries.
+  # The accounts whose recorders deliver here: this one, and the member accounts whose recorders
+  # aws-identity-management creates (var.config.member_accounts).
+  config_source_accounts = concat(
+    [local.account_id],
+    [for key, account in aws_organizations_account.this : account.id if contains(var.config.member_accounts, key)],
+  )
+
+  # The AWS-documented delivery permissions, limited to those accounts' deliveries, each into its
+  # own prefix: https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+  # (a recorder in another account delivers through the config.amazonaws.com principal).
   config_bucket_statements = [
     {
       Sid       = "AWSConfigBucketPermissionsCheck"
@@ -11,7 +21,7 @@ locals {
       Principal = { Service = "config.amazonaws.com" }
       Action    = "s3:GetBucketAcl"
       Resource  = local.config_bucket_arn
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      Condition = { StringEquals = { "aws:SourceAccount" = local.config_source_accounts } }
     },
     {
       Sid       = "AWSConfigBucketExistenceCheck"
@@ -19,17 +29,17 @@ locals {
       Principal = { Service = "config.amazonaws.com" }
       Action    = "s3:ListBucket"
       Resource  = local.config_bucket_arn
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      Condition = { StringEquals = { "aws:SourceAccount" = local.config_source_accounts } }
     },
     {
       Sid       = "AWSConfigBucketDelivery"
       Effect    = "Allow"
       Principal = { Service = "config.amazonaws.com" }
       Action    = "s3:PutObject"
-      Resource  = "${local.config_bucket_arn}/AWSLogs/${local.account_id}/Config/*"
+      Resource  = [for id in local.config_source_accounts : "${local.config_bucket_arn}/AWSLogs/${id}/Config/*"]
       Condition = {
         StringEquals = {
-          "aws:SourceAccount" = local.account_id
+          "aws:SourceAccount" = local.config_source_accounts
           "s3:x-amz-acl"      = "bucket-owner-full-control"
         }
       }

@@ -98,8 +98,9 @@ variable "config" {
     existing_recorder            = optional(string)
     existing_delivery_channel    = optional(string)
     existing_service_linked_role = optional(bool, false)
+    member_accounts              = optional(list(string), [])
   })
-  description = "AWS Config in the management account: recorder on/off, CONTINUOUS or DAILY, an organisation-wide aggregator, and the names of an existing recorder and delivery channel that are adopted (null = new ones named \"default\")."
+  description = "AWS Config in the management account: recorder on/off, CONTINUOUS or DAILY, an organisation-wide aggregator, the names of an existing recorder and delivery channel that are adopted (null = new ones named \"default\"), and the keys of the member accounts whose recorders (aws-identity-management) deliver to the Config bucket."
 
   validation {
     condition     = contains(["CONTINUOUS", "DAILY"], var.config.recording_frequency)

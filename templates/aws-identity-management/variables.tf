@@ -145,7 +145,29 @@ variable "imports" {
       account_id         = string
       permission_set_arn = string
     })), {})
+    config_service_linked_roles = optional(list(string), [])
   })
-  description = "What already exists in IAM Identity Center and is adopted (imported) instead of created, keyed as the resources are: user, group and membership ids, permission set ARNs, the policy attachments an adopted permission set already has, and existing account assignments with the ids that make up their import id."
+  description = "What already exists in IAM Identity Center and is adopted (imported) instead of created, keyed as the resources are: user, group and membership ids, permission set ARNs, the policy attachments an adopted permission set already has, and existing account assignments with the ids that make up their import id; and the keys of member accounts whose AWSServiceRoleForConfig exists already."
   default     = {}
+}
+
+variable "config" {
+  type = object({
+    member_accounts     = list(string)
+    recording_frequency = string
+    conformance_pack = optional(object({
+      name          = string
+      template_body = string
+    }))
+  })
+  description = "AWS Config: the keys of the member accounts that get a recorder here (config.tf: one module block each), how often they record, and the organisation conformance pack of AWS managed rules (its name and YAML template; null for none)."
+  default = {
+    member_accounts     = []
+    recording_frequency = "CONTINUOUS"
+  }
+
+  validation {
+    condition     = contains(["CONTINUOUS", "DAILY"], var.config.recording_frequency)
+    error_message = "config.recording_frequency must be CONTINUOUS or DAILY."
+  }
 }

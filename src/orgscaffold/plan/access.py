@@ -37,7 +37,9 @@ from orgscaffold.plan.repositories import rendered_repositories
 from orgscaffold.plan.subjects import apply_subjects, plan_subjects
 from orgscaffold.plan.website import app_account, app_zone
 from orgscaffold.questionnaire import Questionnaire
+from orgscaffold.questionnaire.conformance import conformance_pack_template
 from orgscaffold.questionnaire.guardrails import BREAK_GLASS_ROLE
+from orgscaffold.questionnaire.rules import config_accounts
 
 # Remote states each repository reads (the producers of its templates' remote_state.tf): its CI
 # roles may read those state keys besides their own.
@@ -56,6 +58,11 @@ DEPLOYING = ("dns", "website")
 # https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
 RECORD_NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
 RECORD_TYPES_KEY = "route53:ChangeResourceRecordSetsRecordTypes"
+# AWS Config's service-linked role, in the account a policy lives in:
+# https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles-config.html
+CONFIG_SERVICE_LINKED_ROLE = (
+    "arn:${partition}:iam::${account_id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+)
 # The record types the website writes (records.tf): CNAMEs and the apex aliases (IPv4 and IPv6).
 WEBSITE_RECORD_TYPES = ("A", "AAAA", "CNAME")
 
@@ -99,10 +106,12 @@ def deploying_accounts(q: Questionnaire) -> dict[str, dict[str, list[str]]]:
 def role_accounts(q: Questionnaire) -> list[str]:
     """Member accounts in which aws-identity-management creates CI roles, in questionnaire order.
 
-    Those a deploying repository reaches, and those marked ``deployment_role: true`` (which get the
-    identity repository's read-only role only when no repository deploys there).
+    Those a deploying repository reaches, those in which aws-identity-management records AWS Config,
+    and those marked ``deployment_role: true`` (the last two get the identity repository's read-only
+    role only when no repository deploys there).
     """
     used = {account for accounts in deploying_accounts(q).values() for account in accounts}
+    used.update(config_accounts(q))
     return [a.key for a in q.organization.accounts if a.has_deployment_role or a.key in used]
 
 
@@ -171,23 +180,40 @@ def _member_policy(q: Questionnaire, repository: str, access: str, account: str,
     return _document(statements)
 
 
-def _identity_read_policy(roles: list[str]) -> dict[str, Any]:
-    return _document(
-        [
+def _identity_read_policy(roles: list[str], config: bool) -> dict[str, Any]:
+    """What aws-identity-management's plans read in one member account: its CI roles, and the AWS
+    Config recorder, delivery channel and service-linked role where it records Config."""
+    statements = [
+        _allow(
+            "ReadCiRoles",
+            [
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+                "iam:ListRolePolicies",
+                "iam:ListRoleTags",
+            ],
+            [f"arn:${{partition}}:iam::${{account_id}}:role/{name}" for name in roles],
+        )
+    ]
+    if config:
+        # The Describe calls have no resource-level permissions.
+        statements.append(
             _allow(
-                "ReadCiRoles",
+                "ReadConfigRecorder",
                 [
-                    "iam:GetRole",
-                    "iam:GetRolePolicy",
-                    "iam:ListAttachedRolePolicies",
-                    "iam:ListInstanceProfilesForRole",
-                    "iam:ListRolePolicies",
-                    "iam:ListRoleTags",
+                    "config:DescribeConfigurationRecorderStatus",
+                    "config:DescribeConfigurationRecorders",
+                    "config:DescribeDeliveryChannels",
                 ],
-                [f"arn:${{partition}}:iam::${{account_id}}:role/{name}" for name in roles],
+                "*",
             )
-        ]
-    )
+        )
+        statements.append(
+            _allow("ReadConfigServiceLinkedRole", ["iam:GetRole", "iam:ListRoleTags"], CONFIG_SERVICE_LINKED_ROLE)
+        )
+    return _document(statements)
 
 
 def _member_trust(ci_role: str) -> dict[str, Any]:
@@ -215,6 +241,7 @@ def member_roles(q: Questionnaire) -> dict[str, dict[str, Any]]:
     """Every CI role in a member account, keyed ``<account>/<role name>`` (aws-identity-management's data)."""
     roles = Names(q).roles
     deploying = deploying_accounts(q)
+    recording = set(config_accounts(q))
     result: dict[str, dict[str, Any]] = {}
     for account in role_accounts(q):
         here = [
@@ -229,7 +256,7 @@ def member_roles(q: Questionnaire) -> dict[str, dict[str, Any]]:
             "name": roles["identity_read"],
             "description": "CI: aws-identity-management plans read the CI roles of this account",
             "trusted_role": roles["identity_plan"],
-            "policy": minify(_identity_read_policy(names)),
+            "policy": minify(_identity_read_policy(names, account in recording)),
         }
         for repository, access, kinds in here:
             name = roles[f"{repository}_{access}"]
@@ -371,6 +398,22 @@ _IDENTITY_READ = [
     "sso:List*",
 ]
 
+# What aws-identity-management's roles need for the organisation conformance pack (config.tf).
+# PutOrganizationConformancePack enables trusted access for config-multiaccountsetup and creates its
+# service-linked role in the management account when they are missing; the Config calls have no
+# resource-level permissions:
+# https://docs.aws.amazon.com/config/latest/APIReference/API_PutOrganizationConformancePack.html
+_CONFORMANCE_PACK_READ = [
+    "config:DescribeOrganizationConformancePackStatuses",
+    "config:DescribeOrganizationConformancePacks",
+    "config:GetOrganizationConformancePackDetailedStatus",
+]
+_CONFORMANCE_PACK_WRITE = [
+    "config:DeleteOrganizationConformancePack",
+    "config:PutOrganizationConformancePack",
+]
+CONFIG_MULTIACCOUNT_SERVICE = "config-multiaccountsetup.amazonaws.com"
+
 # AWS managed policies by role: aws-bootstrap's apply role creates the organisation, the accounts,
 # CloudTrail, AWS Config, the state backend and these roles, which no narrower policy covers;
 # Identity Center is managed through the policies AWS maintains for it. No plan role has one.
@@ -389,8 +432,28 @@ def _repository_statements(q: Questionnaire, key: str, stage: str) -> list[dict[
     if key == "identity":
         assume = roles["identity_read"] if stage == "plan" else BREAK_GLASS_ROLE
         statements = [_allow("MemberAccounts", ["sts:AssumeRole", "sts:TagSession"], member + assume)]
+        pack = conformance_pack_template(q) is not None
         if stage == "plan":
-            return [_allow("IdentityRead", _IDENTITY_READ, "*"), *statements]
+            read = [_allow("ConformancePackRead", _CONFORMANCE_PACK_READ, "*")] if pack else []
+            return [_allow("IdentityRead", _IDENTITY_READ, "*"), *read, *statements]
+        if pack:
+            statements += [
+                _allow("ConformancePack", [*_CONFORMANCE_PACK_READ, *_CONFORMANCE_PACK_WRITE], "*"),
+                _allow(
+                    "ConformancePackTrustedAccess",
+                    ["organizations:EnableAWSServiceAccess"],
+                    "*",
+                    StringEquals={"organizations:ServicePrincipal": CONFIG_MULTIACCOUNT_SERVICE},
+                ),
+                _allow(
+                    "ConformancePackServiceLinkedRole",
+                    ["iam:CreateServiceLinkedRole"],
+                    "arn:${partition}:iam::${account_id}:role/aws-service-role/"
+                    + CONFIG_MULTIACCOUNT_SERVICE
+                    + "/AWSServiceRoleForConfigMultiAccountSetup",
+                    StringEquals={"iam:AWSServiceName": CONFIG_MULTIACCOUNT_SERVICE},
+                ),
+            ]
         return [
             *statements,
             _allow("IamRead", ["iam:Get*", "iam:List*"], "*"),
@@ -482,6 +545,13 @@ _MANAGEMENT_SUMMARY = {
 }
 
 
+def _management_summary(q: Questionnaire, role_key: str) -> str:
+    summary = _MANAGEMENT_SUMMARY[role_key]
+    if role_key.startswith("identity_") and conformance_pack_template(q) is not None:
+        summary += ", the AWS Config organisation conformance pack"
+    return summary
+
+
 def ci_access(q: Questionnaire) -> list[dict[str, Any]]:
     """One entry per CI role of every rendered repository (deployment order, plan before apply).
 
@@ -505,7 +575,7 @@ def ci_access(q: Questionnaire) -> list[dict[str, Any]]:
                     "role": names.roles[role_key],
                     "subjects": plan_subjects(q, key) if stage == "plan" else apply_subjects(q, key),
                     "managed_policies": list(MANAGED_POLICIES.get(role_key, [])),
-                    "management_account": _MANAGEMENT_SUMMARY[role_key],
+                    "management_account": _management_summary(q, role_key),
                     "member_accounts": _member_reach(q, key, stage),
                     "state_read": reads,
                     "state_write": [repo["state_key"]] if stage == "apply" else [],

@@ -25,7 +25,7 @@ from orgscaffold.plan.names import Names
 from orgscaffold.plan.repositories import rendered_repositories
 from orgscaffold.plan.subjects import apply_subjects, plan_subjects, subject_form
 from orgscaffold.questionnaire import Questionnaire
-from orgscaffold.questionnaire.rules import ou_paths
+from orgscaffold.questionnaire.rules import config_accounts, ou_paths
 from orgscaffold.questionnaire.warnings import password_deviations
 
 __all__ = ["STATE_READS", "context", "tfvars"]
@@ -63,7 +63,7 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "organizational_units": _organizational_units(q),
         "accounts": _accounts(q),
         "cloudtrail": q.security.cloudtrail.model_dump(mode="json"),
-        "config": q.security.config.model_dump(mode="json"),
+        "config": _config(q),
         "password_policy": q.security.password_policy.model_dump(mode="json"),
         "state": names.state,
         "github": _github(q),
@@ -71,6 +71,26 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "ci_policies": _ci_policies(q),
         "state_bucket_policy": minify(state_bucket_policy(q)),
         "imports": imports(q),
+    }
+
+
+# The management account's recorder settings (config.tf); the member accounts' recorders and the
+# rules belong to aws-identity-management.
+_CONFIG_FIELDS = {
+    "enabled",
+    "recording_frequency",
+    "aggregator",
+    "existing_recorder",
+    "existing_delivery_channel",
+    "existing_service_linked_role",
+}
+
+
+def _config(q: Questionnaire) -> dict[str, Any]:
+    """AWS Config of the management account, and the member accounts whose recorders deliver to its bucket."""
+    return {
+        **q.security.config.model_dump(mode="json", include=_CONFIG_FIELDS),
+        "member_accounts": config_accounts(q),
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from orgscaffold.plan import dns as dns_plan
 from orgscaffold.plan import website as website_plan
-from orgscaffold.plan.access import access_matrix
+from orgscaffold.plan.access import access_matrix, role_accounts
 from orgscaffold.plan.identity import expand_assignments, resolve_accounts
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
@@ -89,9 +89,8 @@ def _managed_by(q: Questionnaire) -> dict[str, list[str]]:
         if repo not in result[key]:
             result[key].append(repo)
 
-    for account in q.organization.accounts:
-        if account.has_deployment_role:
-            add(account.key, names.repository("identity"))
+    for key in role_accounts(q):
+        add(key, names.repository("identity"))
     for key in dns_plan.zone_accounts(q):
         add(key, names.repository("dns"))
     for app in q.website.apps:

@@ -2,8 +2,9 @@
 
 Everything that needs resolving happens here: assignments are expanded into one entry per
 (permission set, principal, account) with a stable key, policy documents are minified once (the
-exact string the 5,120-character check measured is the one deployed), and the member accounts
-that get CI deployment roles are listed for the per-account provider blocks.
+exact string the 5,120-character check measured is the one deployed), the member accounts that
+get CI deployment roles or an AWS Config recorder are listed for the per-account provider blocks,
+and the organisation conformance pack's template is written once from the questionnaire's rules.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from orgscaffold.plan.access import member_roles, role_accounts
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
+from orgscaffold.questionnaire.conformance import conformance_pack_template
 from orgscaffold.questionnaire.guardrails import guardrail_document
 from orgscaffold.questionnaire.models import Assignment, CustomerManagedPolicy, PermissionSet
-from orgscaffold.questionnaire.rules import ou_paths
+from orgscaffold.questionnaire.rules import config_accounts, ou_paths
 
 MANAGEMENT = "management"
 EVERY_MEMBER = "*"
@@ -66,7 +68,23 @@ def expand_assignments(q: Questionnaire) -> dict[str, dict[str, str]]:
 
 def deployment_accounts(q: Questionnaire) -> list[dict[str, str]]:
     """Member accounts in which this repository creates CI roles, each with its provider alias."""
-    return [{"key": key, "alias": key.replace("-", "_")} for key in role_accounts(q)]
+    return [{"key": key, "alias": _alias(key)} for key in role_accounts(q)]
+
+
+def _alias(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _config(q: Questionnaire) -> dict[str, Any]:
+    """AWS Config in member accounts: where recorders are created, and the conformance pack."""
+    template = conformance_pack_template(q)
+    return {
+        "member_accounts": config_accounts(q),
+        "recording_frequency": q.security.config.recording_frequency,
+        "conformance_pack": None
+        if template is None
+        else {"name": f"{q.client.slug}-baseline", "template_body": template},
+    }
 
 
 def _ci_roles(q: Questionnaire, stage: str) -> list[str]:
@@ -105,6 +123,11 @@ def context(q: Questionnaire) -> dict[str, Any]:
     """Static values the identity templates need (validated identifiers only, except ``test``)."""
     return {
         "deployment_accounts": deployment_accounts(q),
+        "config_accounts": [{"key": key, "alias": _alias(key)} for key in config_accounts(q)],
+        "config_adopted_roles": list(q.security.config.existing_member_service_linked_roles),
+        "config_rules": [rule.identifier for rule in q.security.config.rules]
+        if conformance_pack_template(q) is not None
+        else [],
         "readonly_trusted_roles": _ci_roles(q, "plan"),
         "deploy_trusted_roles": _ci_roles(q, "apply"),
         "guardrails": list(q.security.guardrails),
@@ -221,6 +244,9 @@ def imports(q: Questionnaire) -> dict[str, Any]:
         "permission_sets": sets,
         **_attachment_imports(q),
         "assignments": assignments,
+        "config_service_linked_roles": [
+            key for key in q.security.config.existing_member_service_linked_roles if key in config_accounts(q)
+        ],
     }
 
 
@@ -256,6 +282,7 @@ def tfvars(q: Questionnaire) -> dict[str, Any]:
         "assignments": expand_assignments(q),
         "guardrail_policy": _guardrail_policy(q),
         "member_roles": member_roles(q),
+        "config": _config(q),
         "custom_policies": {
             p.name: {"description": p.description, "targets": list(p.targets), "content": minify(p.policy)}
             for p in q.security.custom_policies

@@ -17,6 +17,12 @@ def needed_principals(security: Security) -> dict[str, str]:
     if security.config.aggregator:
         needed["config.amazonaws.com"] = "the AWS Config aggregator (security.config.aggregator)"
         needed["config-multiaccountsetup.amazonaws.com"] = "the AWS Config aggregator (security.config.aggregator)"
+    if security.config.enabled and security.config.rules:
+        # PutOrganizationConformancePack enables it itself, and the authoritative list would disable
+        # it again at the next bootstrap apply.
+        needed.setdefault(
+            "config-multiaccountsetup.amazonaws.com", "the organisation conformance pack (security.config.rules)"
+        )
     return needed
 
 
@@ -24,10 +30,10 @@ def check(q: Questionnaire) -> Iterator[Problem]:
     """Adopting what exists.
 
     - `organization.service_access_principals` includes the trusted services that Identity Center,
-      the trail and AWS Config (and its aggregator) need; `enabled_policy_types` includes
+      the trail and AWS Config (its aggregator and its conformance pack) need; `enabled_policy_types` includes
       `SERVICE_CONTROL_POLICY`.
     - An adopted trail, Config recorder, delivery channel or service-linked role needs its
-      service enabled.
+      service enabled (and member accounts' roles need `security.config.member_accounts`).
     - Groups of an external identity source have no `id`; a user's `membership_ids` need the
       user's and the groups' ids; a permission set's `existing_attachments` need its `arn`.
     - An `existing` assignment names a permission set with an `arn`, groups and users with ids, and
@@ -57,9 +63,19 @@ def _security(q: Questionnaire) -> Iterator[Problem]:
     trail, config = q.security.cloudtrail, q.security.config
     if trail.existing_trail is not None and not trail.enabled:
         yield Problem("security.cloudtrail.existing_trail", "adopting a trail needs security.cloudtrail.enabled")
-    for field in ("existing_recorder", "existing_delivery_channel", "existing_service_linked_role"):
-        if getattr(config, field) not in (None, False) and not config.enabled:
+    for field in (
+        "existing_recorder",
+        "existing_delivery_channel",
+        "existing_service_linked_role",
+        "existing_member_service_linked_roles",
+    ):
+        if getattr(config, field) and not config.enabled:
             yield Problem(f"security.config.{field}", "adopting AWS Config needs security.config.enabled")
+    if config.existing_member_service_linked_roles and config.enabled and not config.member_accounts:
+        yield Problem(
+            "security.config.existing_member_service_linked_roles",
+            "adopting roles in member accounts needs security.config.member_accounts",
+        )
 
 
 def _identity(q: Questionnaire) -> Iterator[Problem]:

@@ -33,6 +33,10 @@ ACCOUNT_KEY_RE = r"^[a-z][a-z0-9-]{0,30}$"
 ACCOUNT_ID_RE = r"^\d{12}$"
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 REPO_NAME_RE = r"^[A-Za-z0-9._-]{1,100}$"
+# AWS managed rule identifiers (SourceIdentifier) and their parameter names:
+# https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
+CONFIG_RULE_RE = r"^[A-Z0-9_]{1,128}$"
+CONFIG_PARAMETER_RE = r"^[A-Za-z0-9]{1,64}$"
 # The same characters as REPO_NAME_RE, spelled differently so PATTERN_HINTS can tell them apart.
 ENVIRONMENT_RE = r"^[A-Za-z0-9_.-]{1,100}$"
 BUCKET_RE = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
@@ -64,6 +68,8 @@ PATTERN_HINTS = {
     "(arn:aws:iam::<account id>:oidc-provider/token.actions.githubusercontent.com)",
     TRAIL_NAME_RE: "a CloudTrail trail name (3 to 128 letters, digits, '.', '_' or '-')",
     CONFIG_NAME_RE: "a name of 1 to 256 characters without leading or trailing spaces",
+    CONFIG_RULE_RE: "an AWS managed rule identifier (capital letters, digits and '_', e.g. IAM_ROOT_ACCESS_KEY_CHECK)",
+    CONFIG_PARAMETER_RE: "a rule parameter name (1 to 64 letters and digits, e.g. maxAccessKeyAge)",
 }
 
 Region = Annotated[str, Field(pattern=REGION_RE, description="AWS region code, e.g. eu-west-2.")]
@@ -378,10 +384,42 @@ class CloudTrail(Model):
     )
 
 
-class Config(Model):
-    """AWS Config in the management account."""
+class ConfigRule(Model):
+    """An AWS managed Config rule of the organisation conformance pack."""
 
-    enabled: bool = Field(default=True, description="Create the recorder and delivery channel.")
+    identifier: str = Field(
+        pattern=CONFIG_RULE_RE,
+        description="The rule's identifier as AWS lists it (SourceIdentifier), e.g. IAM_ROOT_ACCESS_KEY_CHECK.",
+    )
+    parameters: dict[Annotated[str, Field(pattern=CONFIG_PARAMETER_RE)], Annotated[str, Field(max_length=1024)]] = (
+        Field(
+            default_factory=dict,
+            description="The rule's input parameters by name (e.g. maxAccessKeyAge: '90'); values are text.",
+        )
+    )
+
+
+# What a small organisation needs from day one, each a real risk that the generated setup does not
+# already rule out by construction, and none noisy on a fresh organisation except root MFA in
+# member accounts (see docs/reference.md of aws-identity-management, "AWS Config").
+DEFAULT_CONFIG_RULES = (
+    "IAM_ROOT_ACCESS_KEY_CHECK",
+    "ROOT_ACCOUNT_MFA_ENABLED",
+    "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+    "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+    "S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
+)
+
+
+class Config(Model):
+    """AWS Config: the management account's recorder (aws-bootstrap), the member accounts' recorders and
+    the organisation's managed rules (aws-identity-management)."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Create the recorder and delivery channel of the management account; without it, nothing "
+        "below is created either.",
+    )
     recording_frequency: Literal["CONTINUOUS", "DAILY"] = Field(
         default="CONTINUOUS", description="How often configuration changes are recorded."
     )
@@ -401,6 +439,40 @@ class Config(Model):
         default=False,
         description="The account already has the role AWSServiceRoleForConfig: adopt (import) it.",
     )
+    member_accounts: bool = Field(
+        default=True,
+        description="Record in every member account too (aws-identity-management creates a recorder and delivery "
+        "channel in each, delivering to the management account's Config bucket), so that the organisation "
+        "aggregator and the rules see the whole organisation.",
+    )
+    excluded_accounts: list[str] = Field(
+        default_factory=list,
+        description="Keys of member accounts left out of the recording and of the rules, for example an adopted "
+        "account whose recorder another tool manages (AWS allows one recorder per region).",
+    )
+    existing_member_service_linked_roles: list[str] = Field(
+        default_factory=list,
+        description="Keys of member accounts that already have the role AWSServiceRoleForConfig: adopt (import) it "
+        "there instead of creating it.",
+    )
+    rules: list[ConfigRule] = Field(
+        default_factory=lambda: [{"identifier": rule} for rule in DEFAULT_CONFIG_RULES],
+        validate_default=True,
+        description="AWS managed rules, deployed to every recording account as one organisation conformance pack "
+        "(aws-identity-management); [] for none. Default: " + ", ".join(DEFAULT_CONFIG_RULES) + ".",
+    )
+
+    @field_validator("excluded_accounts", "existing_member_service_linked_roles")
+    @classmethod
+    def _check_account_keys(cls, keys: list[str]) -> list[str]:
+        _check_unique(keys, "account")
+        return keys
+
+    @field_validator("rules")
+    @classmethod
+    def _check_rules(cls, rules: list[ConfigRule]) -> list[ConfigRule]:
+        _check_unique([rule.identifier for rule in rules], "rule")
+        return rules
 
 
 class PasswordPolicy(Model):

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 
 from orgscaffold.errors import Problem
 from orgscaffold.questionnaire import adoption_rules, applicability
+from orgscaffold.questionnaire.conformance import MAX_TEMPLATE_BYTES, conformance_pack_template
 from orgscaffold.questionnaire.dns import record_fqdn
 from orgscaffold.questionnaire.guardrails import (
     SCP_MAX_CHARS,
@@ -388,6 +389,49 @@ def _policies(q: Questionnaire) -> Iterator[Problem]:
             )
 
 
+def config_accounts(q: Questionnaire) -> list[str]:
+    """Member accounts in which aws-identity-management creates an AWS Config recorder, in questionnaire order."""
+    config = q.security.config
+    if not (config.enabled and config.member_accounts):
+        return []
+    return [a.key for a in q.organization.accounts if a.key not in config.excluded_accounts]
+
+
+def _config(q: Questionnaire) -> Iterator[Problem]:
+    """AWS Config.
+
+    - `security.config.excluded_accounts` and `existing_member_service_linked_roles` name member
+      accounts; an account whose role is adopted exists already (it has an `id`) and is not excluded
+      (nothing would use the role).
+    - The conformance pack's template, written from `security.config.rules`, fits AWS's limit of
+      51,200 bytes.
+    """
+    config = q.security.config
+    template = conformance_pack_template(q)
+    if template is not None and len(template.encode()) > MAX_TEMPLATE_BYTES:
+        yield Problem(
+            "security.config.rules",
+            f"make a conformance pack template of {len(template.encode()):,} bytes; AWS accepts at most "
+            f"{MAX_TEMPLATE_BYTES:,} (fewer rules or shorter parameters)",
+        )
+    for field in ("excluded_accounts", "existing_member_service_linked_roles"):
+        for index, key in enumerate(getattr(config, field)):
+            if not _account_ref_ok(q, key):
+                yield Problem(f"security.config.{field}[{index}]", f"account {key!r} is not in organization.accounts")
+    ids = {a.key: a.id for a in q.organization.accounts}
+    for index, key in enumerate(config.existing_member_service_linked_roles):
+        if key in ids and ids[key] is None:
+            yield Problem(
+                f"security.config.existing_member_service_linked_roles[{index}]",
+                f"account {key!r} has no id: an account created by the bootstrap has no such role to adopt",
+            )
+        if key in config.excluded_accounts:
+            yield Problem(
+                f"security.config.existing_member_service_linked_roles[{index}]",
+                f"account {key!r} is in security.config.excluded_accounts: no recorder there would use the role",
+            )
+
+
 def _deployed_accounts(q: Questionnaire) -> dict[str, str]:
     """Account keys a generated repository deploys into, each with the reason (for messages)."""
     dns_key, _ = _purpose_account(q, "dns")
@@ -403,6 +447,12 @@ def _deployed_accounts(q: Questionnaire) -> dict[str, str]:
         if found is not None:
             zone = q.dns.zones[found[0]]
             used.setdefault(zone.account or dns_key or "", f"website app {app.name} writes its records there")
+    for key in config_accounts(q):
+        used.setdefault(
+            key,
+            "aws-identity-management records AWS Config there (security.config.member_accounts; "
+            "list the account in security.config.excluded_accounts to leave it out)",
+        )
     return used
 
 
@@ -410,7 +460,8 @@ def _deployment_roles(q: Questionnaire) -> Iterator[Problem]:
     """Deployment roles.
 
     - An account that a zone, a delegated zone or a website app lives in (or that a website app
-      writes its DNS records into) cannot set `deployment_role: false`: CI must reach it.
+      writes its DNS records into, or in which AWS Config records) cannot set `deployment_role:
+      false`: CI must reach it.
     """
     used = _deployed_accounts(q)
     for index, account in enumerate(q.organization.accounts):
@@ -430,6 +481,7 @@ RULES = (
     _dns,
     _website,
     _policies,
+    _config,
     _deployment_roles,
     adoption_rules.check,
     applicability.check,
