@@ -152,6 +152,38 @@ def _identity(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
                 f"IAM Identity Center refuses the assignment of {', '.join(sets)} there without it: create it "
                 f"first (aws iam create-policy --path {path}/ --policy-name {name}, with your document)",
             )
+    yield from _config(repo, old, new)
+
+
+def _config(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
+    """AWS Config of aws-identity-management: member accounts' recorders and the conformance pack."""
+    before, after = _map(old, "tfvars", "config"), _map(new, "tfvars", "config")
+    old_accounts, new_accounts = list(before.get("member_accounts") or []), list(after.get("member_accounts") or [])
+    for account in new_accounts:
+        if account not in old_accounts:
+            yield Change(
+                repo,
+                Impact.MANUAL,
+                f"AWS Config starts recording in account {account}",
+                "apply this repository once as an administrator with the default member_role_name (its CI "
+                "plans read the account through a role that apply creates); it fails if the account already "
+                "has a recorder: then list it in security.config.excluded_accounts or delete that recorder",
+            )
+    for account in old_accounts:
+        if account not in new_accounts:
+            yield Change(
+                repo,
+                Impact.REPLACES,
+                f"AWS Config stops recording in account {account}",
+                "its recorder and delivery channel are deleted (what it delivered stays in the bucket)",
+            )
+    old_pack, new_pack = before.get("conformance_pack"), after.get("conformance_pack")
+    if old_pack and not new_pack:
+        yield Change(repo, Impact.REPLACES, "the AWS Config conformance pack is deleted", "its rules go with it")
+    elif new_pack and not old_pack:
+        yield Change(repo, Impact.SAFE, "an AWS Config conformance pack is created")
+    elif old_pack != new_pack:
+        yield Change(repo, Impact.SAFE, "the AWS Config conformance pack's rules change")
 
 
 def _policies_needed(answers: Answers) -> dict[tuple[str, str], list[str]]:
@@ -301,7 +333,7 @@ def _other_tfvars(repo: str, old: Answers, new: Answers, covered: set[str]) -> I
 
 _COVERED = {
     "bootstrap": {"accounts", "organization", "organizational_units"},
-    "identity": {"permission_sets", "groups", "users", "assignments"},
+    "identity": {"permission_sets", "groups", "users", "assignments", "config"},
     "dns": {"zones"},
     "website": {"apps"},
 }

@@ -233,3 +233,33 @@ def test_a_new_customer_managed_policy_or_boundary_is_needed_wherever_its_set_is
     assert not [
         c for c in classify(_answers(tmp_path, boundary), _answers(tmp_path, boundary)) if c.impact is not Impact.SAFE
     ]
+
+
+def test_config_recording_in_a_new_account_needs_the_administrators_apply(tmp_path: Path) -> None:
+    def add_sandbox(data: dict[str, Any]) -> None:
+        data["organization"]["accounts"].append(
+            {"key": "sandbox", "name": "Acme Sandbox", "email": "aws+sb@acme.example", "purpose": "sandbox"}
+        )
+
+    changes = [c for c in _changes(tmp_path, add_sandbox) if c.repository == "identity"]
+    recording = [c for c in changes if "AWS Config starts recording in account sandbox" in c.what]
+    assert [c.impact for c in recording] == [Impact.MANUAL]
+    assert "default member_role_name" in recording[0].why and "excluded_accounts" in recording[0].why
+
+
+def test_config_recording_stopped_or_rules_removed_replace_resources(tmp_path: Path) -> None:
+    def stop(data: dict[str, Any]) -> None:
+        data.setdefault("security", {})["config"] = {"excluded_accounts": ["dns"], "rules": []}
+
+    changes = {c.what: c for c in _changes(tmp_path, stop) if c.repository == "identity"}
+    assert changes["AWS Config stops recording in account dns"].impact is Impact.REPLACES
+    assert changes["the AWS Config conformance pack is deleted"].impact is Impact.REPLACES
+    assert not any(c.what.startswith("config") for c in changes.values()), "an internal key reached the report"
+
+
+def test_new_config_rules_are_safe(tmp_path: Path) -> None:
+    def rules(data: dict[str, Any]) -> None:
+        data.setdefault("security", {})["config"] = {"rules": [{"identifier": "ACCESS_KEYS_ROTATED"}]}
+
+    changes = [c for c in _changes(tmp_path, rules) if c.repository == "identity"]
+    assert [(c.impact, c.what) for c in changes] == [(Impact.SAFE, "the AWS Config conformance pack's rules change")]
