@@ -104,7 +104,7 @@ def _patch_config() -> None:
             request["template_s3_uri"] = CONFORMANCE_PACK_URI
         return original_pack(self, **request)
 
-    ConfigBackend.put_organization_conformance_pack = put_organization_conformance_pack  # type: ignore[method-assign]
+    ConfigBackend.put_organization_conformance_pack = put_organization_conformance_pack  # type: ignore[method-assign,assignment]
 
 
 def _patch_sso_admin() -> None:
