@@ -2,8 +2,9 @@
 
 ``populate`` builds, with boto3, what a client's jumbled account typically holds: an organisation
 with nested OUs and member accounts, hosted zones with every record type (in the management
-account, and one in a member account), GitHub's OIDC provider, AWS Config, a trail and an Identity
-Center directory.
+account, and one in a member account), GitHub's OIDC provider, AWS Config (a recorder in the
+management account and in one member account, the service-linked role only in another), a trail
+and an Identity Center directory.
 
 ``plan_json`` writes provider endpoint overrides pointing at the emulator and plans one repository
 before anything is applied, returning ``terraform show -json`` of the plan, so that the tests can
@@ -69,6 +70,24 @@ def _change(name: str, rtype: str, *values: str, ttl: int = 300, **extra: Any) -
     return {"Action": "CREATE", "ResourceRecordSet": record}
 
 
+def _config_role(iam: Any) -> str:
+    """AWSServiceRoleForConfig in the account of ``iam``, as AWS names it (moto's service-linked role
+    of config is AWSServiceRoleForconfig); returns its ARN."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    return str(
+        iam.create_role(
+            RoleName="AWSServiceRoleForConfig",
+            Path="/aws-service-role/config.amazonaws.com/",
+            AssumeRolePolicyDocument=json.dumps(trust),
+        )["Role"]["Arn"]
+    )
+
+
 def populate(endpoint: str) -> dict[str, Any]:
     """Fill the emulator with a client's existing account; returns the ids the test expects back."""
     org = _client(endpoint, "organizations")
@@ -122,22 +141,24 @@ def populate(endpoint: str) -> dict[str, Any]:
     ]
     legacy_dns.change_resource_record_sets(HostedZoneId=legacy_zone, ChangeBatch={"Changes": legacy_changes})
 
+    # Member accounts' AWS Config: the legacy account records on its own (discover leaves it out of
+    # aws-identity-management's recorders); the DNS account has only the service-linked role
+    # (discover adopts it).
+    legacy_role = _config_role(_member(endpoint, accounts["legacy"], "iam"))
+    _member(endpoint, accounts["legacy"], "config").put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "legacy-recorder",
+            "roleARN": legacy_role,
+            "recordingGroup": {"allSupported": True},
+        }
+    )
+    _config_role(_member(endpoint, accounts["dns"], "iam"))
+
     iam = _client(endpoint, "iam")
     iam.create_open_id_connect_provider(
         Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
     )
-    # moto names service-linked roles differently from AWS (AWSServiceRoleForconfig): create it as AWS does.
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    role = iam.create_role(
-        RoleName="AWSServiceRoleForConfig",
-        Path="/aws-service-role/config.amazonaws.com/",
-        AssumeRolePolicyDocument=json.dumps(trust),
-    )["Role"]["Arn"]
+    role = _config_role(iam)
     s3 = _client(endpoint, "s3")
     s3.create_bucket(Bucket="acme-old-logs", CreateBucketConfiguration={"LocationConstraint": REGION})
     config = _client(endpoint, "config")
