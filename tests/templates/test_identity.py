@@ -300,11 +300,13 @@ def test_every_tfvars_key_is_a_typed_described_variable(rendered: Rendered) -> N
     assert_typed_described_variables(root, tfvars(q))
 
 
-def test_one_provider_and_module_per_deployment_account(rendered: Rendered) -> None:
+def test_one_provider_per_member_account_and_one_module_per_deployment_account(rendered: Rendered) -> None:
     _, q, root = rendered
     aliases = [p['"aws"'].get("alias") for p in hcl(root / "providers.tf")["provider"]]
+    # Every member account, whatever this repository manages there today: what it stops managing
+    # in an account is destroyed through that account's provider.
+    assert [a.strip('"') for a in aliases if a] == [a.key.replace("-", "_") for a in q.organization.accounts]
     expected = [key.replace("-", "_") for key in role_accounts(q)]
-    assert [a.strip('"') for a in aliases if a] == expected
     modules = blocks(root / "deployment_roles.tf", "module")
     assert sorted(modules) == sorted(f"deployment_roles_{alias}" for alias in expected)
     for alias in expected:

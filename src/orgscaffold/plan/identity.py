@@ -123,6 +123,7 @@ def context(q: Questionnaire) -> dict[str, Any]:
     """Static values the identity templates need (validated identifiers only, except ``test``)."""
     return {
         "deployment_accounts": deployment_accounts(q),
+        "provider_accounts": [{"key": a.key, "alias": _alias(a.key)} for a in q.organization.accounts],
         "config_accounts": [{"key": key, "alias": _alias(key)} for key in config_accounts(q)],
         "config_adopted_roles": list(q.security.config.existing_member_service_linked_roles),
         "config_rules": [rule.identifier for rule in q.security.config.rules]
