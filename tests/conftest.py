@@ -164,7 +164,8 @@ def golden(request: pytest.FixtureRequest) -> Callable[[Path, str], None]:
 
 
 # Counts of real CLI checks (init/validate/fmt/test) that ran in this session, printed at the end
-# so a green run shows whether the CLI tier actually ran or was skipped.
+# so a green run shows whether the CLI tier actually ran or was skipped. Under pytest-xdist each
+# worker counts its own and the controller adds them up (pytest_testnodedown).
 CLI_CHECKS: dict[str, int] = {}
 CLI_SKIPS: list[str] = []
 
@@ -190,6 +191,22 @@ def cli_tier(toolchain: Toolchain) -> Callable[[dict[str, Path]], Report]:
         return report
 
     return run
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand this worker's counts to the controller, which prints the sum."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["cli_checks"] = dict(CLI_CHECKS)
+        workeroutput["cli_skips"] = list(CLI_SKIPS)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: called in the controller as each worker ends
+def pytest_testnodedown(node: object, error: object) -> None:
+    workeroutput = getattr(node, "workeroutput", {})
+    for check, amount in workeroutput.get("cli_checks", {}).items():
+        CLI_CHECKS[check] = CLI_CHECKS.get(check, 0) + amount
+    CLI_SKIPS.extend(workeroutput.get("cli_skips", []))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -14,8 +14,10 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from types import FrameType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -70,7 +72,13 @@ def run_all(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
             max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
         ) as pool:
             try:
-                return list(pool.map(_call, range(len(items))))
+                # map submits every job, which forks the workers: Ctrl-C waits until it returns.
+                held = _hold_interrupts()
+                try:
+                    results = pool.map(_call, range(len(items)))
+                finally:
+                    _release_interrupts(held)
+                return list(results)
             except BaseException:
                 # Ctrl-C, or a job's error: start no further job; the ones running finish (they
                 # write only into the caller's staging folder, which the caller removes after).
@@ -84,3 +92,32 @@ def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent (the terminal sends it to them too): the parent cancels
     the jobs and cleans up; a worker interrupted while it waits for a job would print a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+
+def _hold_interrupts() -> tuple[_Handler, list[int]] | None:
+    """Record Ctrl-C instead of handling it, until :func:`_release_interrupts`.
+
+    The handler's exception, raised in the middle of forking the workers, is lost or breaks the
+    pool: raised in one of fork's callbacks (logging's lock release, say) it is printed as
+    "Exception ignored" and the run goes on; raised after a fork but before the pool has started
+    the thread that stops its workers, they wait for jobs forever and the exit waits for them.
+    Only the main thread handles signals (elsewhere there is nothing to hold: None).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    return previous, held
+
+
+def _release_interrupts(hold: tuple[_Handler, list[int]] | None) -> None:
+    """Put the Ctrl-C handler back and, if Ctrl-C came meanwhile, send it again: handled now."""
+    if hold is None:
+        return
+    previous, held = hold
+    signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+    if held:
+        signal.raise_signal(signal.SIGINT)

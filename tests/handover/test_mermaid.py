@@ -6,6 +6,7 @@ node/npm, or without the registry, the test skips and says why.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -31,18 +32,22 @@ def mermaid_parser() -> Path:
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         pytest.skip("Mermaid parser unavailable: node and npm are not on PATH")
-    if not (CACHE / "node_modules" / "mermaid" / "package.json").is_file():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), *PACKAGES],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.skip(f"Mermaid parser unavailable: npm install failed: {result.stderr.strip()[-300:]}")
-    script = CACHE / SCRIPT.name
-    shutil.copyfile(SCRIPT, script)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # pytest-xdist workers each run this fixture: one installs and copies while the others wait.
+    with (CACHE.parent / "npm.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (CACHE / "node_modules" / "mermaid" / "package.json").is_file():
+            result = subprocess.run(
+                [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), *PACKAGES],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                pytest.skip(f"Mermaid parser unavailable: npm install failed: {result.stderr.strip()[-300:]}")
+        script = CACHE / SCRIPT.name
+        if not script.is_file() or script.read_bytes() != SCRIPT.read_bytes():  # so never under another worker's parse
+            shutil.copyfile(SCRIPT, script)
     return script
 
 
