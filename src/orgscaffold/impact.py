@@ -159,15 +159,22 @@ def _config(repo: str, old: Answers, new: Answers) -> Iterable[Change]:
     """AWS Config of aws-identity-management: member accounts' recorders and the conformance pack."""
     before, after = _map(old, "tfvars", "config"), _map(new, "tfvars", "config")
     old_accounts, new_accounts = list(before.get("member_accounts") or []), list(after.get("member_accounts") or [])
+    # A new repository's first apply is the administrator's local run anyway (docs/runbook.md).
+    first_apply = not _map(old, "tfvars")
     for account in new_accounts:
         if account not in old_accounts:
             yield Change(
                 repo,
-                Impact.MANUAL,
+                Impact.SAFE if first_apply else Impact.MANUAL,
                 f"AWS Config starts recording in account {account}",
-                "apply this repository once as an administrator with the default member_role_name (its CI "
-                "plans read the account through a role that apply creates); it fails if the account already "
-                "has a recorder: then list it in security.config.excluded_accounts or delete that recorder",
+                (
+                    ""
+                    if first_apply
+                    else "apply this repository once as an administrator with the default "
+                    "member_role_name (its CI plans read the account through a role that apply creates); "
+                )
+                + "it fails if the account already has a recorder: then list it in "
+                "security.config.excluded_accounts or delete that recorder",
             )
     for account in old_accounts:
         if account not in new_accounts:
