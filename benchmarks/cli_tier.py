@@ -15,9 +15,9 @@ Each operation is a separate process (benchmarks/child.py), as in the rest of th
 - ``validate-cli``: ``validate DIR`` with the CLI tier on the repositories the first ``new-cli``
   published, with the cache that run left: repositories the tier has initialised before, so
   init and validate come from the cache (its ``checks_run`` says so).
-- ``new-cli-unshared``, ``new-cli-serial``, ``new-cli-gogc100`` (the seed only, not in quick
-  mode): ``new-cli`` with one of the tier's measures turned off (every command starts its own
-  providers; one repository at a time; Go's default garbage collector), each on a fresh copy of
+- ``new-cli-unshared``, ``new-cli-serial`` (the seed only, not in quick mode): ``new-cli`` with
+  one of the tier's measures turned off (every command starts its own providers; one repository
+  at a time), each on a fresh copy of
   the same cache, so that every measure has a number beside it in docs/performance.md.
 
 The hand run works on copies of the repositories the first ``new-cli`` published, so all three
@@ -39,7 +39,6 @@ from typing import Any
 NEW_CLI_VARIANTS: dict[str, dict[str, str]] = {
     "new-cli-unshared": {"ORGSCAFFOLD_CLI_SHARE_PROVIDERS": "off"},
     "new-cli-serial": {"ORGSCAFFOLD_JOBS": "1"},
-    "new-cli-gogc100": {"GOGC": "100"},
 }
 VARIANT_CASE = "seed"
 CLI_OPERATIONS = ("hand", "new-cli", "validate-cli", *NEW_CLI_VARIANTS)

@@ -154,7 +154,7 @@ def test_the_seed_also_measures_new_cli_with_each_measure_turned_off(tmp_path: P
         )
         operations = [arguments for arguments, _ in started]
         if name == "seed":
-            assert operations == ["new-cli", "hand", "validate-cli", "new-cli", "new-cli", "new-cli"]
+            assert operations == ["new-cli", "hand", "validate-cli", *(["new-cli"] * len(NEW_CLI_VARIANTS))]
             for (_, env), variables in zip(started[3:], NEW_CLI_VARIANTS.values(), strict=True):
                 assert {key: env[key] for key in variables} == variables
         else:

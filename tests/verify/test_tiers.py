@@ -386,12 +386,9 @@ def test_the_cli_tier_reports_progress_by_repository_and_step(
 def test_the_cli_environment_is_the_tiers_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in {"TF_CLI_ARGS": "-json", "TF_CLI_ARGS_validate": "-json", "TF_REATTACH_PROVIDERS": "{}"}.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("GOGC", raising=False)
     env = tier2._environment(Toolchain(Path("/bin/terraform"), tmp_path), tmp_path / "cli")
     assert not {"TF_CLI_ARGS", "TF_CLI_ARGS_validate", "TF_REATTACH_PROVIDERS"} & env.keys()
-    assert env["GOGC"] == "400" and env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "cli" / "cli.tfrc")
-    monkeypatch.setenv("GOGC", "100")
-    assert tier2._environment(Toolchain(Path("/bin/terraform"), tmp_path), tmp_path / "cli")["GOGC"] == "100"
+    assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / "cli" / "cli.tfrc")
 
 
 def _alive(pid: str) -> bool:

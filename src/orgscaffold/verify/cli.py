@@ -25,7 +25,6 @@ CLI tier". In short:
   to the mirror's provider packages, reported as ``init (cached)``; so ``validate DIR`` after
   ``new`` runs no init again.
 - ``fmt -check`` runs once over all the copies.
-- The CLI's Go garbage collector runs less often (``GOGC=400``, unless set).
 
 Ctrl-C (a KeyboardInterrupt, or the :class:`~orgscaffold.errors.Interrupted` the ``orgscaffold``
 command raises) while the tier runs stops every command it started, with the providers they
@@ -257,7 +256,7 @@ def session() -> Iterator[Path]:
         yield Path(tmp)
 
 
-def _environment(toolchain: Toolchain, scratch: Path, *, lazy_gc: bool = True) -> dict[str, str]:
+def _environment(toolchain: Toolchain, scratch: Path) -> dict[str, str]:
     # One plugin cache per repository: parallel inits sharing a cache race on its folders, and
     # a cache entry for an unpacked mirror is only a link, so separate caches cost nothing.
     scratch.mkdir(parents=True, exist_ok=True)
@@ -272,14 +271,6 @@ def _environment(toolchain: Toolchain, scratch: Path, *, lazy_gc: bool = True) -
     # reattach configuration of the user's would replace the tier's providers.
     for key in [k for k in env if k == "TF_DATA_DIR" or k == "TF_REATTACH_PROVIDERS" or k.startswith("TF_CLI_ARGS")]:
         env.pop(key)
-    # The CLI is a Go program, and decoding a provider's schema is mostly garbage collection:
-    # collecting at 4x the live heap instead of 2x takes a fifth off the tier's CPU time for about
-    # 40% more memory, capped by the soft limit (https://pkg.go.dev/runtime#hdr-Environment_Variables).
-    # A shared provider server gains nothing by it (it builds its schema once) and would grow by
-    # 250 MB (``lazy_gc=False``). The user's own settings win.
-    if lazy_gc and "GOGC" not in env:
-        env["GOGC"] = "400"
-        env.setdefault("GOMEMLIMIT", "2GiB")
     return env
 
 
@@ -807,7 +798,7 @@ def check_repositories(
         share_providers = os.environ.get(SHARE_ENV, "").strip().lower() not in {"off", "0", "false", "no"}
     children = _Children()
     with session() as scratch:
-        servers_env = _environment(toolchain, scratch / "cli-servers", lazy_gc=False)
+        servers_env = _environment(toolchain, scratch / "cli-servers")
         copies_root = scratch / "copies"
         copies: dict[str, Path] = {}
         for index, (name, root) in enumerate(repositories.items()):
