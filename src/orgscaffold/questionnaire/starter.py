@@ -117,6 +117,18 @@ security:
     # existing_recorder: default       # adopt the recorder and delivery channel the account has
     # existing_delivery_channel: default   # (AWS allows one recorder per region)
     # existing_service_linked_role: true   # AWSServiceRoleForConfig exists already
+    member_accounts: true              # a recorder in every member account too
+    excluded_accounts: []              # member accounts that keep a recorder of their own
+    # existing_member_service_linked_roles: [dns]   # member accounts that have AWSServiceRoleForConfig
+    rules:                             # AWS managed rules: one organisation conformance pack ([] for none)
+      - identifier: IAM_ROOT_ACCESS_KEY_CHECK
+      - identifier: ROOT_ACCOUNT_MFA_ENABLED
+      - identifier: MULTI_REGION_CLOUD_TRAIL_ENABLED
+      - identifier: S3_BUCKET_PUBLIC_READ_PROHIBITED
+      - identifier: S3_BUCKET_PUBLIC_WRITE_PROHIBITED
+      # - identifier: ACCESS_KEYS_ROTATED
+      #   parameters:
+      #     maxAccessKeyAge: "90"
   password_policy:                     # IAM password policy of the management account
     minimum_length: 14                 # 8..128
     require_symbols: true
