@@ -37,7 +37,7 @@ from orgscaffold.plan.repositories import rendered_repositories
 from orgscaffold.plan.subjects import apply_subjects, plan_subjects
 from orgscaffold.plan.website import app_account, app_zone
 from orgscaffold.questionnaire import Questionnaire
-from orgscaffold.questionnaire.conformance import conformance_pack_template
+from orgscaffold.questionnaire.conformance import has_conformance_pack
 from orgscaffold.questionnaire.guardrails import BREAK_GLASS_ROLE
 from orgscaffold.questionnaire.rules import config_accounts
 
@@ -432,7 +432,7 @@ def _repository_statements(q: Questionnaire, key: str, stage: str) -> list[dict[
     if key == "identity":
         assume = roles["identity_read"] if stage == "plan" else BREAK_GLASS_ROLE
         statements = [_allow("MemberAccounts", ["sts:AssumeRole", "sts:TagSession"], member + assume)]
-        pack = conformance_pack_template(q) is not None
+        pack = has_conformance_pack(q.security.config)
         if stage == "plan":
             read = [_allow("ConformancePackRead", _CONFORMANCE_PACK_READ, "*")] if pack else []
             return [_allow("IdentityRead", _IDENTITY_READ, "*"), *read, *statements]
@@ -547,7 +547,7 @@ _MANAGEMENT_SUMMARY = {
 
 def _management_summary(q: Questionnaire, role_key: str) -> str:
     summary = _MANAGEMENT_SUMMARY[role_key]
-    if role_key.startswith("identity_") and conformance_pack_template(q) is not None:
+    if role_key.startswith("identity_") and has_conformance_pack(q.security.config):
         summary += ", the AWS Config organisation conformance pack"
     return summary
 

@@ -31,6 +31,11 @@ def provider_alias(account_key: str) -> str:
     return account_key.replace("-", "_")
 
 
+def aliased(account_keys: list[str]) -> list[dict[str, str]]:
+    """Member accounts as the templates' per-account provider blocks take them: key and alias."""
+    return [{"key": key, "alias": provider_alias(key)} for key in account_keys]
+
+
 def record_key(fqdn: str, record_type: str) -> str:
     """Stable ``for_each`` key of a record set: adding a record never replaces another."""
     return f"{fqdn}/{record_type}"
@@ -93,7 +98,7 @@ def context(q: Questionnaire) -> dict[str, Any]:
     """
     listed = {zone.domain: zone_account(q, zone) for zone in q.dns.zones}
     return {
-        "accounts": [{"key": key, "alias": provider_alias(key)} for key in zone_accounts(q)],
+        "accounts": aliased(zone_accounts(q)),
         "adopted": [
             {"domain": zone.domain, "alias": provider_alias(zone_account(q, zone))}
             for zone in q.dns.zones

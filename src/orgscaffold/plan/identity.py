@@ -13,10 +13,11 @@ import json
 from typing import Any
 
 from orgscaffold.plan.access import member_roles, role_accounts
+from orgscaffold.plan.dns import aliased
 from orgscaffold.plan.hcl import hcl_string
 from orgscaffold.plan.names import Names
 from orgscaffold.questionnaire import Questionnaire
-from orgscaffold.questionnaire.conformance import conformance_pack_template
+from orgscaffold.questionnaire.conformance import conformance_pack_template, has_conformance_pack
 from orgscaffold.questionnaire.guardrails import guardrail_document
 from orgscaffold.questionnaire.models import Assignment, CustomerManagedPolicy, PermissionSet
 from orgscaffold.questionnaire.rules import config_accounts, ou_paths
@@ -68,11 +69,7 @@ def expand_assignments(q: Questionnaire) -> dict[str, dict[str, str]]:
 
 def deployment_accounts(q: Questionnaire) -> list[dict[str, str]]:
     """Member accounts in which this repository creates CI roles, each with its provider alias."""
-    return [{"key": key, "alias": _alias(key)} for key in role_accounts(q)]
-
-
-def _alias(key: str) -> str:
-    return key.replace("-", "_")
+    return aliased(role_accounts(q))
 
 
 def _config(q: Questionnaire) -> dict[str, Any]:
@@ -123,11 +120,11 @@ def context(q: Questionnaire) -> dict[str, Any]:
     """Static values the identity templates need (validated identifiers only, except ``test``)."""
     return {
         "deployment_accounts": deployment_accounts(q),
-        "provider_accounts": [{"key": a.key, "alias": _alias(a.key)} for a in q.organization.accounts],
-        "config_accounts": [{"key": key, "alias": _alias(key)} for key in config_accounts(q)],
+        "provider_accounts": aliased([a.key for a in q.organization.accounts]),
+        "config_accounts": aliased(config_accounts(q)),
         "config_adopted_roles": list(q.security.config.existing_member_service_linked_roles),
         "config_rules": [rule.identifier for rule in q.security.config.rules]
-        if conformance_pack_template(q) is not None
+        if has_conformance_pack(q.security.config)
         else [],
         "readonly_trusted_roles": _ci_roles(q, "plan"),
         "deploy_trusted_roles": _ci_roles(q, "apply"),
@@ -221,6 +218,7 @@ def imports(q: Questionnaire) -> dict[str, Any]:
     groups = {g.name: g.id for g in ident.groups if g.id is not None and ident.source == "identity-center"}
     sets = {ps.name: ps.arn for ps in ident.permission_sets if ps.arn is not None}
     existing = [a for a in ident.assignments if a.existing]
+    recording = set(config_accounts(q))
     assignments: dict[str, dict[str, str]] = {}
     for key, item in expand_assignments(q).items():
         entry = next((a for a in existing if _covers(a, item)), None)
@@ -246,7 +244,7 @@ def imports(q: Questionnaire) -> dict[str, Any]:
         **_attachment_imports(q),
         "assignments": assignments,
         "config_service_linked_roles": [
-            key for key in q.security.config.existing_member_service_linked_roles if key in config_accounts(q)
+            key for key in q.security.config.existing_member_service_linked_roles if key in recording
         ],
     }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgscaffold.plan.dns import provider_alias, purpose_account, zone_account
+from orgscaffold.plan.dns import aliased, provider_alias, purpose_account, zone_account
 from orgscaffold.questionnaire import Questionnaire
 from orgscaffold.questionnaire.models import App
 from orgscaffold.questionnaire.rules import framework, zone_for
@@ -53,9 +53,9 @@ def context(q: Questionnaire) -> dict[str, Any]:
     app_keys = [k for k in _accounts(q) if any(app_account(q, a) == k for a in q.website.apps)]
     zone_keys = [k for k in _accounts(q) if any(app_zone(q, a)[1] == k for a in q.website.apps)]
     return {
-        "accounts": [{"key": k, "alias": provider_alias(k)} for k in _accounts(q)],
-        "app_accounts": [{"key": k, "alias": provider_alias(k)} for k in app_keys],
-        "zone_accounts": [{"key": k, "alias": provider_alias(k)} for k in zone_keys],
+        "accounts": aliased(_accounts(q)),
+        "app_accounts": aliased(app_keys),
+        "zone_accounts": aliased(zone_keys),
         "apps": [
             {
                 "name": app.name,

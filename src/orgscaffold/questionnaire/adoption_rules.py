@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from orgscaffold.errors import Problem
+from orgscaffold.questionnaire.conformance import has_conformance_pack
 from orgscaffold.questionnaire.models import Questionnaire, Security
 
 
@@ -17,7 +18,7 @@ def needed_principals(security: Security) -> dict[str, str]:
     if security.config.aggregator:
         needed["config.amazonaws.com"] = "the AWS Config aggregator (security.config.aggregator)"
         needed["config-multiaccountsetup.amazonaws.com"] = "the AWS Config aggregator (security.config.aggregator)"
-    if security.config.enabled and security.config.rules:
+    if has_conformance_pack(security.config):
         # PutOrganizationConformancePack enables it itself, and the authoritative list would disable
         # it again at the next bootstrap apply.
         needed.setdefault(

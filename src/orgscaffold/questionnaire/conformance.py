@@ -9,11 +9,16 @@ from typing import Any
 
 import yaml
 
-from orgscaffold.questionnaire.models import Questionnaire
+from orgscaffold.questionnaire.models import Config, Questionnaire
 
 # PutOrganizationConformancePack accepts a TemplateBody of at most 51,200 bytes:
 # https://docs.aws.amazon.com/config/latest/APIReference/API_PutOrganizationConformancePack.html
 MAX_TEMPLATE_BYTES = 51_200
+
+
+def has_conformance_pack(config: Config) -> bool:
+    """Whether aws-identity-management deploys the organisation conformance pack (AWS Config on, rules given)."""
+    return config.enabled and bool(config.rules)
 
 
 def conformance_pack_template(q: Questionnaire) -> str | None:
@@ -23,11 +28,10 @@ def conformance_pack_template(q: Questionnaire) -> str | None:
     hyphens; parameter values are the questionnaire's text, written by the YAML dumper (the one
     escaping path for this file) and read back unchanged by any YAML parser.
     """
-    config = q.security.config
-    if not (config.enabled and config.rules):
+    if not has_conformance_pack(q.security.config):
         return None
     resources: dict[str, Any] = {}
-    for rule in config.rules:
+    for rule in q.security.config.rules:
         logical = base = "".join(part.capitalize() for part in rule.identifier.split("_"))
         suffix = 2
         while logical in resources:

@@ -408,10 +408,11 @@ def _config(q: Questionnaire) -> Iterator[Problem]:
     """
     config = q.security.config
     template = conformance_pack_template(q)
-    if template is not None and len(template.encode()) > MAX_TEMPLATE_BYTES:
+    size = 0 if template is None else len(template.encode())
+    if size > MAX_TEMPLATE_BYTES:
         yield Problem(
             "security.config.rules",
-            f"make a conformance pack template of {len(template.encode()):,} bytes; AWS accepts at most "
+            f"make a conformance pack template of {size:,} bytes; AWS accepts at most "
             f"{MAX_TEMPLATE_BYTES:,} (fewer rules or shorter parameters)",
         )
     for field in ("excluded_accounts", "existing_member_service_linked_roles"):
